@@ -67,9 +67,7 @@ class Triangular(_Dist):
     @model_validator(mode="after")
     def _order(self) -> Triangular:
         if not self.low <= self.mode <= self.high:
-            raise ValueError(
-                f"need low <= mode <= high (got {self.low}, {self.mode}, {self.high})"
-            )
+            raise ValueError(f"need low <= mode <= high (got {self.low}, {self.mode}, {self.high})")
         return self
 
     def sample(self, rng: np.random.Generator) -> float:

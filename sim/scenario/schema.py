@@ -12,7 +12,9 @@ from sim.scenario.distributions import Number, mean_of
 SCHEMA_VERSION = 1
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=64)]
-Country = Annotated[str, Field(pattern=r"^[A-Z]{2,3}$", description="Country code, e.g. CN, US, JP.")]
+Country = Annotated[
+    str, Field(pattern=r"^[A-Z]{2,3}$", description="Country code, e.g. CN, US, JP.")
+]
 Share = Annotated[float, Field(gt=0, le=1)]
 
 
@@ -20,7 +22,9 @@ class Strict(BaseModel):
     """Base of every scenario model: unknown keys rejected, immutable, optional `source:`."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-    source: str | None = Field(default=None, description="Where the values of this entry come from.")
+    source: str | None = Field(
+        default=None, description="Where the values of this entry come from."
+    )
 
 
 class Horizon(Strict):
@@ -139,7 +143,8 @@ class Facility(Strict):
     recipe: Recipe = Field(default_factory=Recipe)
     inventory: dict[str, Number] = Field(default_factory=dict, description="Initial stock, t.")
     output_cover_days: Number = Field(
-        default=30.0, description="Stop producing when output stock exceeds this many days of capacity."
+        default=30.0,
+        description="Stop producing when output stock exceeds this many days of capacity.",
     )
     ordering: Ordering = Field(default_factory=Ordering)
     sourcing: dict[str, Sourcing] = Field(default_factory=dict)

@@ -1,0 +1,141 @@
+"""Buyers: demand consumed continuously between events, accounted in closed form.
+
+A demand point (one buyer, one commodity) only wakes for its reviews, demand changes and
+arrivals. Between two such events the rate is constant, so consumption and shortage are exact:
+stock falls linearly until it runs out (that instant is recorded as a breakpoint), after which
+unmet demand accrues as shortage (lost production).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim.engine.recorder import Trace
+from sim.model.node import Node
+from sim.model.ordering import OrderingRule
+from sim.model.orders import Shipment
+
+if TYPE_CHECKING:
+    from sim.model.network import Network
+
+TRACE_FIELDS = ("time", "cum_demand", "cum_shortage", "level")
+
+
+class DemandPoint:
+    """One buyer's need for one commodity."""
+
+    def __init__(
+        self,
+        buyer: Buyer,
+        commodity: str,
+        *,
+        rate_per_day: float,
+        growth_per_year: float,
+        noise_cv: float,
+        noise_period: float,
+        rng: np.random.Generator,
+    ) -> None:
+        self.buyer = buyer
+        self.commodity = commodity
+        self.base_rate = rate_per_day
+        self.growth = growth_per_year
+        self.noise_cv = noise_cv
+        self.noise_period = noise_period
+        self.rng = rng
+        self.noise = 1.0
+        self.shock = 1.0  # multiplier set by demand-shock policies
+        self.rate = rate_per_day
+        self.last = 0.0
+        self.cum_demand = 0.0
+        self.cum_shortage = 0.0
+        self.arrivals: list[tuple[float, float]] = []
+        self.trace: Trace = buyer.network.ctx.recorder.trace(
+            ("demand", buyer.id, commodity), TRACE_FIELDS
+        )
+
+    @property
+    def stock(self):  # type: ignore[no-untyped-def]
+        return self.buyer.stock(self.commodity)
+
+    def advance(self, now: float) -> None:
+        """Consume from the last event to `now` at the current rate."""
+        dt = now - self.last
+        if dt <= 0:
+            return
+        stock = self.stock
+        need = self.rate * dt
+        if stock.level >= need:
+            stock.consume(need)
+        else:
+            have = max(stock.level, 0.0)
+            if have > 0:
+                t_out = self.last + have / self.rate
+                stock.consume(have)
+                self.trace.append(t_out, self.cum_demand + have, self.cum_shortage, 0.0)
+            self.cum_shortage += need - have
+        self.cum_demand += need
+        self.last = now
+        self.trace.append(now, self.cum_demand, self.cum_shortage, stock.level)
+
+    def set_rate(self, now: float) -> None:
+        self.advance(now)
+        growth = (1.0 + self.growth) ** (now / 365.0) if self.growth else 1.0
+        self.rate = max(0.0, self.base_rate * growth * self.noise * self.shock)
+
+    def draw_noise(self) -> None:
+        self.noise = max(0.0, 1.0 + self.noise_cv * float(self.rng.standard_normal()))
+
+    def noise_process(self) -> Generator[Any, Any, None]:
+        env = self.buyer.network.ctx.env
+        while True:
+            self.draw_noise()
+            self.set_rate(env.now)
+            yield env.timeout(self.noise_period)
+
+
+class Buyer(Node):
+    """An end user; each commodity it needs is a `DemandPoint` with its own stock."""
+
+    kind = "buyer"
+
+    def __init__(
+        self, network: Network, node_id: str, country: str, sector: str, ordering: OrderingRule
+    ) -> None:
+        super().__init__(network, node_id, country)
+        self.sector = sector
+        self.ordering = ordering
+        self.points: dict[str, DemandPoint] = {}
+        self.cover_days: dict[str, float] = {}
+
+    def receive(self, shipment: Shipment) -> None:
+        point = self.points[shipment.commodity]
+        point.advance(self.network.ctx.now)
+        super().receive(shipment)
+        point.arrivals.append((point.last, shipment.quantity))
+        point.trace.append(point.last, point.cum_demand, point.cum_shortage, point.stock.level)
+
+    def process(self) -> Generator[Any, Any, None]:
+        env = self.network.ctx.env
+        review = self.ordering.review_days
+        while True:
+            now = env.now
+            for commodity, point in self.points.items():
+                point.set_rate(now)
+                sourcing = self.sourcing[commodity]
+                self.check_suppliers(sourcing)
+                rule = self.ordering
+                if rule.rule == "cover":
+                    qty = max(
+                        0.0, self.cover_days[commodity] * point.rate - self.position(commodity)
+                    )
+                else:
+                    qty = rule.order_quantity(self.position(commodity), point.rate)
+                self.place_orders(commodity, qty)
+            yield env.timeout(review)
+
+    def finish(self, horizon: float) -> None:
+        for point in self.points.values():
+            point.advance(horizon)

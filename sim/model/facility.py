@@ -1,0 +1,132 @@
+"""Facilities: produce in batches per review period from their inputs, up to capacity."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+from sim.model.node import EPS, Node
+from sim.model.ordering import OrderingRule
+from sim.model.stock import Origin, blend
+
+if TYPE_CHECKING:
+    from sim.model.network import Network
+
+# Stages where material takes the country of the plant as its origin; later stages pass the
+# origin of their feed through (a Japanese magnet made of Chinese Dy has Chinese-origin Dy).
+ORIGIN_SETTING_STAGES = frozenset({"mine", "separation", "recycling"})
+
+
+class Facility(Node):
+    """A plant with one process: `inputs` and `outputs` per tonne of activity."""
+
+    kind = "facility"
+
+    def __init__(
+        self,
+        network: Network,
+        node_id: str,
+        country: str,
+        stage: str,
+        *,
+        inputs: dict[str, float],
+        outputs: dict[str, float],
+        capacity: dict[str, float],
+        ordering: OrderingRule,
+        output_cover_days: float,
+        growth_per_year: float = 0.0,
+        online_day: float | None = None,
+        ramp: tuple[float, ...] = (1.0,),
+    ) -> None:
+        super().__init__(network, node_id, country)
+        self.stage = stage
+        self.inputs = inputs
+        self.outputs = outputs
+        self.capacity = capacity  # t/yr per output
+        # activity per day at nameplate: the tightest output
+        self.activity_per_day = min(capacity[c] / outputs[c] for c in capacity) / 365.0
+        self.ordering = ordering
+        self.output_cover_days = output_cover_days
+        self.growth_per_year = growth_per_year
+        self.online_day = online_day
+        self.ramp = ramp
+        self.outage_factor = 1.0
+        self.wip: list[tuple[str, float, Origin]] = []
+        self.activity_log: list[tuple[float, float, float]] = []  # (start, days, activity)
+
+    # --- capacity ------------------------------------------------------------------------
+    def capacity_factor(self, day: float) -> float:
+        """Share of nameplate available at `day`: ramp-up × growth × outages."""
+        f = self.outage_factor
+        if self.online_day is not None:
+            if day < self.online_day:
+                return 0.0
+            year = int((day - self.online_day) // 365)
+            f *= self.ramp[min(year, len(self.ramp) - 1)]
+        if self.growth_per_year:
+            f *= (1.0 + self.growth_per_year) ** (day / 365.0)
+        return f
+
+    def can_ship(self) -> bool:
+        return self.outage_factor > 0.0
+
+    # --- process -------------------------------------------------------------------------
+    def process(self) -> Generator[Any, Any, None]:
+        env = self.network.ctx.env
+        review = self.ordering.review_days
+        while True:
+            self._complete()
+            self._replenish()
+            self._start(review)
+            yield env.timeout(review)
+
+    def _complete(self) -> None:
+        for commodity, qty, origin in self.wip:
+            self.stock(commodity).produce(qty, origin)
+        self.wip = []
+        for commodity in self.outputs:
+            self.fill(commodity)
+
+    def _replenish(self) -> None:
+        now = self.network.ctx.now
+        rate = self.activity_per_day * self.capacity_factor(now)
+        for commodity, per in self.inputs.items():
+            sourcing = self.sourcing.get(commodity)
+            if sourcing is None:
+                continue
+            self.check_suppliers(sourcing)
+            qty = self.ordering.order_quantity(self.position(commodity), rate * per)
+            self.place_orders(commodity, qty)
+
+    def _start(self, days: float) -> None:
+        now = self.network.ctx.now
+        activity = self.activity_per_day * self.capacity_factor(now) * days
+        for commodity, per in self.inputs.items():
+            if per > 0:
+                activity = min(activity, self.stock(commodity).level / per)
+        need = 0.0
+        for commodity in self.capacity:
+            target = self.output_cover_days * self.capacity[commodity] / 365.0
+            gap = target + self.backlog_qty(commodity) - self.stock(commodity).level
+            need = max(need, gap / self.outputs[commodity])
+        activity = min(activity, need)
+        if activity <= EPS:
+            return
+        origin: Origin = {self.country: 1.0}
+        if self.stage not in ORIGIN_SETTING_STAGES and self.inputs:
+            mixed: Origin = {}
+            total = 0.0
+            for commodity, per in self.inputs.items():
+                s = self.stock(commodity)
+                mixed = blend(mixed, total, s.origin, activity * per)
+                total += activity * per
+            origin = mixed or origin
+        for commodity, per in self.inputs.items():
+            self.stock(commodity).consume(activity * per)
+        self.wip = [(c, activity * per, origin) for c, per in self.outputs.items()]
+        self.activity_log.append((now, days, activity))
+
+
+def online_day(online: dt.date | None, start: dt.date) -> float | None:
+    return None if online is None else float((online - start).days)

@@ -1,0 +1,78 @@
+"""Lanes: transit times per shipment, optional capacity, and the material in transit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.engine.context import Context
+from sim.scenario.distributions import Number, sample
+from sim.scenario.schema import Lane as LaneSpec
+
+if TYPE_CHECKING:
+    from sim.model.node import Node
+    from sim.model.orders import Shipment
+
+
+@dataclass(eq=False)
+class Lane:
+    """One origin → destination pair in use. Capacity acts as a single server: a shipment of
+    q tonnes occupies the lane for q / capacity days before it departs."""
+
+    origin: Node
+    destination: Node
+    transit: Number
+    rng: np.random.Generator
+    capacity_per_day: float | None = None
+    next_free: float = 0.0
+    shipped: float = 0.0
+    delivered: float = 0.0
+    in_transit: set[Shipment] = field(default_factory=set)
+    departures: list[tuple[float, float]] = field(default_factory=list)  # (time, t)
+    commodities: list[str] = field(default_factory=list)  # commodity of each departure
+
+    def dispatch(self, ctx: Context, shipment: Shipment) -> None:
+        now = ctx.now
+        depart = now
+        if self.capacity_per_day:
+            depart = max(now, self.next_free)
+            self.next_free = depart + shipment.quantity / self.capacity_per_day
+        shipment.arrival = depart + max(0.0, sample(self.transit, self.rng))
+        self.shipped += shipment.quantity
+        self.in_transit.add(shipment)
+        self.departures.append((depart, shipment.quantity))
+        self.commodities.append(shipment.commodity)
+        ctx.at(shipment.arrival, lambda: self._arrive(shipment))
+
+    def _arrive(self, shipment: Shipment) -> None:
+        self.in_transit.discard(shipment)
+        self.delivered += shipment.quantity
+        self.destination.receive(shipment)
+
+    def mean_transit(self) -> float:
+        from sim.scenario.distributions import mean_of
+
+        return mean_of(self.transit)
+
+
+class LaneTable:
+    """Finds the lane spec for a node pair: node→node, node→country, country→node, country→country."""
+
+    def __init__(self, specs: list[LaneSpec]) -> None:
+        self._specs = {(s.origin, s.destination): s for s in specs}
+
+    def find(
+        self, origin_id: str, origin_country: str, dest_id: str, dest_country: str
+    ) -> LaneSpec:
+        for key in (
+            (origin_id, dest_id),
+            (origin_id, dest_country),
+            (origin_country, dest_id),
+            (origin_country, dest_country),
+        ):
+            spec = self._specs.get(key)
+            if spec is not None:
+                return spec
+        raise KeyError(f"no lane from {origin_id} ({origin_country}) to {dest_id} ({dest_country})")

@@ -1,0 +1,208 @@
+"""The running model: nodes, lanes and policies built from a validated scenario."""
+
+from __future__ import annotations
+
+from sim.engine.context import Context
+from sim.model.buyer import Buyer, DemandPoint
+from sim.model.facility import Facility, online_day
+from sim.model.lanes import Lane, LaneTable
+from sim.model.node import Node
+from sim.model.ordering import OrderingRule
+from sim.model.orders import Shipment
+from sim.model.params import Params
+from sim.model.policies import PolicyRuntime, build_policy
+from sim.model.sourcing import Sourcing
+from sim.model.stock import Origin
+from sim.scenario.distributions import mean_of
+from sim.scenario.schema import Ordering, Scenario
+from sim.scenario.schema import Sourcing as SourcingSpec
+
+DEFAULT_FACILITY_SAFETY_DAYS = 30.0
+
+
+class Network:
+    """Builds and holds every simulated object of one replication."""
+
+    def __init__(self, scenario: Scenario, ctx: Context) -> None:
+        self.scenario = scenario
+        self.ctx = ctx
+        self.params = Params(ctx.streams)
+        self.nodes: dict[str, Node] = {}
+        self.facilities: dict[str, Facility] = {}
+        self.buyers: dict[str, Buyer] = {}
+        self.lanes: dict[tuple[str, str], Lane] = {}
+        self._lane_table = LaneTable(list(scenario.lanes))
+        self.policies: list[PolicyRuntime] = []
+        self._gates: list[PolicyRuntime] = []
+        self._build()
+
+    # --- services to nodes ---------------------------------------------------------------
+    def lane(self, origin: Node, destination: Node) -> Lane:
+        key = (origin.id, destination.id)
+        lane = self.lanes.get(key)
+        if lane is None:
+            spec = self._lane_table.find(
+                origin.id, origin.country, destination.id, destination.country
+            )
+            cap = self.params.value(
+                spec.capacity_t_per_year, f"lanes.{origin.id}->{destination.id}"
+            )
+            lane = Lane(
+                origin,
+                destination,
+                spec.transit_days,
+                self.ctx.streams(f"lane:{origin.id}->{destination.id}"),
+                capacity_per_day=cap / 365.0 if cap else None,
+            )
+            self.lanes[key] = lane
+        return lane
+
+    def ship(self, shipment: Shipment) -> None:
+        self.lane(shipment.supplier, shipment.buyer).dispatch(self.ctx, shipment)
+
+    def admits(self, supplier: Node, buyer: Node, commodity: str) -> bool:
+        for gate in self._gates:
+            if gate.active and not gate.admits(supplier, buyer, commodity):
+                return False
+        return True
+
+    # --- construction --------------------------------------------------------------------
+    def _rule(self, spec: Ordering, path: str, cover_default: float) -> OrderingRule:
+        v = self.params.value
+        return OrderingRule(
+            rule=spec.rule,
+            review_days=v(spec.review_days, f"{path}.review_days"),
+            cover_days=v(spec.cover_days, f"{path}.cover_days", cover_default),
+            level_t=v(spec.level_t, f"{path}.level_t"),
+            reorder_point_t=v(spec.reorder_point_t, f"{path}.reorder_point_t"),
+            order_up_to_t=v(spec.order_up_to_t, f"{path}.order_up_to_t"),
+        )
+
+    def _mean_transit(self, node_id: str, country: str, spec: SourcingSpec) -> float:
+        total = sum(spec.suppliers.values())
+        days = 0.0
+        for sid, share in spec.suppliers.items():
+            s_country = self.scenario.facilities[sid].country
+            lane = self._lane_table.find(sid, s_country, node_id, country)
+            days += mean_of(lane.transit_days) * share / total
+        return days
+
+    def _supply_origin(self, spec: SourcingSpec) -> Origin:
+        total = sum(spec.suppliers.values())
+        origin: Origin = {}
+        for sid, share in spec.suppliers.items():
+            c = self.scenario.facilities[sid].country
+            origin[c] = origin.get(c, 0.0) + share / total
+        return origin
+
+    def _build(self) -> None:
+        sc = self.scenario
+        v = self.params.value
+        start = sc.horizon.start
+        for fid, f in sc.facilities.items():
+            path = f"facilities.{fid}"
+            inputs = {c: v(x, f"{path}.recipe.inputs.{c}") for c, x in f.recipe.inputs.items()}
+            if f.recipe.outputs is not None:
+                outputs = {
+                    c: v(x, f"{path}.recipe.outputs.{c}") for c, x in f.recipe.outputs.items()
+                }
+            elif len(inputs) == 1 and sc.commodities[next(iter(inputs))].basket:
+                basket = sc.commodities[next(iter(inputs))].basket or {}
+                outputs = dict(basket)
+            else:
+                outputs = {c: 1.0 for c in f.capacity}
+            review = v(f.ordering.review_days, f"{path}.ordering.review_days")
+            transit = max(
+                (self._mean_transit(fid, f.country, s) for s in f.sourcing.values()), default=0.0
+            )
+            rule = self._rule(
+                f.ordering, f"{path}.ordering", DEFAULT_FACILITY_SAFETY_DAYS + review + transit
+            )
+            fac = Facility(
+                self,
+                fid,
+                f.country,
+                f.stage,
+                inputs=inputs,
+                outputs=outputs,
+                capacity={c: v(x, f"{path}.capacity.{c}") for c, x in f.capacity.items()},
+                ordering=rule,
+                output_cover_days=v(f.output_cover_days, f"{path}.output_cover_days"),
+                growth_per_year=v(f.growth_per_year, f"{path}.growth_per_year"),
+                online_day=online_day(f.online, start),
+                ramp=tuple(f.ramp),
+            )
+            for c, x in f.inventory.items():
+                s = fac.stock(c)
+                s.level = s.initial = v(x, f"{path}.inventory.{c}")
+                spec = f.sourcing.get(c)
+                s.origin = self._supply_origin(spec) if spec else {f.country: 1.0}
+            self.facilities[fid] = fac
+            self.nodes[fid] = fac
+        for bid, b in sc.buyers.items():
+            path = f"buyers.{bid}"
+            safety = v(b.safety_stock_days, f"{path}.safety_stock_days")
+            rule = self._rule(b.ordering, f"{path}.ordering", 0.0)
+            buyer = Buyer(self, bid, b.country, b.sector, rule)
+            for c, d in b.demand.items():
+                dpath = f"{path}.demand.{c}"
+                rate = v(d.rate_t_per_year, f"{dpath}.rate_t_per_year") / 365.0
+                point = DemandPoint(
+                    buyer,
+                    c,
+                    rate_per_day=rate,
+                    growth_per_year=v(d.growth_per_year, f"{dpath}.growth_per_year"),
+                    noise_cv=v(d.noise_cv, f"{dpath}.noise_cv"),
+                    noise_period=v(d.noise_period_days, f"{dpath}.noise_period_days", 7.0),
+                    rng=self.ctx.streams(f"demand:{bid}:{c}"),
+                )
+                buyer.points[c] = point
+                s = buyer.stock(c)
+                init = b.inventory.get(c)
+                s.level = s.initial = (
+                    v(init, f"{path}.inventory.{c}") if init is not None else safety * rate
+                )
+                spec = b.sourcing.get(c)
+                s.origin = self._supply_origin(spec) if spec else {b.country: 1.0}
+                transit = self._mean_transit(bid, b.country, spec) if spec else 0.0
+                buyer.cover_days[c] = v(
+                    b.ordering.cover_days,
+                    f"{path}.ordering.cover_days",
+                    safety + rule.review_days + transit,
+                )
+            self.buyers[bid] = buyer
+            self.nodes[bid] = buyer
+        for nid, node_spec in [*sc.facilities.items(), *sc.buyers.items()]:
+            node = self.nodes[nid]
+            for c, s in node_spec.sourcing.items():
+                node.sourcing[c] = Sourcing(
+                    commodity=c,
+                    preferred={self.nodes[k]: w for k, w in s.suppliers.items()},
+                    alternates=[self.nodes[a] for a in s.alternates],
+                    qualification=v(s.qualification_days, f"{nid}.sourcing.{c}.qualification_days"),
+                    patience=v(s.patience_days, f"{nid}.sourcing.{c}.patience_days"),
+                )
+                node.on_order.setdefault(c, 0.0)
+        for spec in sc.policies:
+            runtime = build_policy(self, spec)
+            self.policies.append(runtime)
+            if type(runtime).admits is not PolicyRuntime.admits:
+                self._gates.append(runtime)
+
+    def start(self) -> None:
+        """Schedule policies and start every process."""
+        env = self.ctx.env
+        for p in self.policies:
+            p.schedule()
+        for fac in self.facilities.values():
+            env.process(fac.process())
+        for buyer in self.buyers.values():
+            for point in buyer.points.values():
+                if point.noise_cv > 0:
+                    env.process(point.noise_process())
+            env.process(buyer.process())
+
+    def finish(self) -> None:
+        horizon = float(self.ctx.calendar.days)
+        for buyer in self.buyers.values():
+            buyer.finish(horizon)

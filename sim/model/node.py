@@ -1,0 +1,142 @@
+"""What facilities and buyers share: stocks, orders to suppliers, backlogs of orders received."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+from sim.model.orders import Order, Shipment
+from sim.model.sourcing import Sourcing
+from sim.model.stock import Stock
+
+if TYPE_CHECKING:
+    from sim.model.network import Network
+
+EPS = 1e-9
+
+
+class Node:
+    """A place that holds stock: a facility or a buyer."""
+
+    kind = "node"
+
+    def __init__(self, network: Network, node_id: str, country: str) -> None:
+        self.network = network
+        self.id = node_id
+        self.country = country
+        self.stocks: dict[str, Stock] = {}
+        self.backlog: dict[str, deque[Order]] = {}
+        self.on_order: dict[str, float] = {}
+        self.sourcing: dict[str, Sourcing] = {}
+
+    def __repr__(self) -> str:
+        return f"<{self.kind} {self.id}>"
+
+    def stock(self, commodity: str) -> Stock:
+        s = self.stocks.get(commodity)
+        if s is None:
+            s = self.stocks[commodity] = Stock(commodity)
+        return s
+
+    # --- selling -------------------------------------------------------------------------
+    def can_ship(self) -> bool:
+        """False while the node cannot ship at all (e.g. during an outage)."""
+        return True
+
+    def take_order(self, order: Order) -> None:
+        self.backlog.setdefault(order.commodity, deque()).append(order)
+        self.fill(order.commodity)
+
+    def fill(self, commodity: str) -> None:
+        """Ship open orders for `commodity` first come, first served, as far as stock allows."""
+        queue = self.backlog.get(commodity)
+        if not queue or not self.can_ship():
+            return
+        stock = self.stock(commodity)
+        net = self.network
+        for order in list(queue):
+            if stock.level <= EPS:
+                break
+            if order.remaining <= EPS:
+                queue.remove(order)
+                continue
+            if not net.admits(self, order.buyer, commodity):
+                continue
+            qty = min(order.remaining, stock.level)
+            stock.ship(qty)
+            order.remaining -= qty
+            net.ship(Shipment(self, order.buyer, commodity, qty, dict(stock.origin), net.ctx.now))
+            if order.remaining <= EPS:
+                queue.remove(order)
+
+    def fill_all(self) -> None:
+        for commodity in list(self.backlog):
+            self.fill(commodity)
+
+    def backlog_qty(self, commodity: str) -> float:
+        queue = self.backlog.get(commodity)
+        return sum(o.remaining for o in queue) if queue else 0.0
+
+    def cancel(self, order: Order) -> None:
+        queue = self.backlog.get(order.commodity)
+        if queue is not None and order in queue:
+            queue.remove(order)
+
+    # --- buying --------------------------------------------------------------------------
+    def receive(self, shipment: Shipment) -> None:
+        """A shipment arrives: stock up, on-order down."""
+        self.stock(shipment.commodity).receive(shipment.quantity, shipment.origin)
+        self.on_order[shipment.commodity] -= shipment.quantity
+
+    def position(self, commodity: str) -> float:
+        return self.stock(commodity).level + self.on_order.get(commodity, 0.0)
+
+    def check_suppliers(self, sourcing: Sourcing) -> None:
+        """Cancel orders stuck at late suppliers and start qualifying alternates."""
+        now = self.network.ctx.now
+        for supplier in sourcing.late_suppliers(now):
+            for order in sourcing.open_orders.pop(supplier, []):
+                if order.remaining > EPS:
+                    supplier.cancel(order)
+                    self.on_order[order.commodity] -= order.remaining
+                    order.remaining = 0.0
+            starting = sourcing.mark_failing(supplier, now)
+            rec = self.network.ctx.recorder
+            rec.event(now, "supplier_failing", self.id, f"{supplier.id} {sourcing.commodity}")
+            for alt in starting:
+                rec.event(now, "qualification_started", self.id, f"{alt.id} {sourcing.commodity}")
+                self.network.ctx.at(now + sourcing.qualification, _Qualify(self, sourcing, alt))
+
+    def place_orders(self, commodity: str, quantity: float) -> None:
+        """Split `quantity` across the current suppliers and send the orders."""
+        if quantity <= EPS:
+            return
+        sourcing = self.sourcing[commodity]
+        now = self.network.ctx.now
+        self.on_order[commodity] = self.on_order.get(commodity, 0.0) + quantity
+        for supplier, share in sourcing.weights(now).items():
+            q = quantity * share
+            if q <= EPS:
+                continue
+            order = Order(self, supplier, commodity, q, now)
+            orders = sourcing.open_orders.setdefault(supplier, [])
+            orders[:] = [o for o in orders if o.remaining > EPS]
+            orders.append(order)
+            supplier.take_order(order)
+
+
+class _Qualify:
+    """Callback: an alternate supplier finishes qualification."""
+
+    def __init__(self, node: Node, sourcing: Sourcing, supplier: Node) -> None:
+        self.node, self.sourcing, self.supplier = node, sourcing, supplier
+
+    def __call__(self) -> None:
+        self.sourcing.qualify(self.supplier)
+        ctx = self.node.network.ctx
+        ctx.recorder.event(
+            ctx.now,
+            "supplier_qualified",
+            self.node.id,
+            f"{self.supplier.id} {self.sourcing.commodity}",
+        )

@@ -1,0 +1,39 @@
+"""Orders placed by a node with a supplier, and the shipments that fill them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sim.model.stock import Origin
+
+if TYPE_CHECKING:
+    from sim.model.node import Node
+
+
+@dataclass(eq=False)
+class Order:
+    """An order still (partly) open at the supplier; `remaining` shrinks as shipments leave."""
+
+    buyer: Node
+    supplier: Node
+    commodity: str
+    quantity: float
+    placed: float
+    remaining: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.remaining = self.quantity
+
+
+@dataclass(eq=False)
+class Shipment:
+    """Material on its way from `supplier` to `buyer`."""
+
+    supplier: Node
+    buyer: Node
+    commodity: str
+    quantity: float
+    origin: Origin
+    departed: float
+    arrival: float = 0.0

@@ -1,0 +1,71 @@
+"""Which suppliers a node orders one commodity from, and switching when one cannot ship.
+
+A preferred supplier whose oldest open order from us is older than `patience` days is marked
+failing: our open orders there are cancelled, its share goes to qualified alternates, and the
+alternates not yet qualified start a qualification of `qualification` days. A failing supplier
+is tried again after another `patience` days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.model.node import Node
+    from sim.model.orders import Order
+
+
+@dataclass(eq=False)
+class Sourcing:
+    commodity: str
+    preferred: dict[Node, float]
+    alternates: list[Node]
+    qualification: float
+    patience: float
+    qualified: set[Node] = field(default_factory=set)
+    qualifying: set[Node] = field(default_factory=set)
+    failing_until: dict[Node, float] = field(default_factory=dict)
+    open_orders: dict[Node, list[Order]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        total = sum(self.preferred.values())
+        self.preferred = {s: w / total for s, w in self.preferred.items()}
+
+    def suppliers(self) -> list[Node]:
+        return [*self.preferred, *self.alternates]
+
+    def late_suppliers(self, now: float) -> list[Node]:
+        """Active suppliers holding an order of ours for longer than `patience` days."""
+        late = []
+        for supplier, orders in self.open_orders.items():
+            if supplier in self.failing_until and self.failing_until[supplier] > now:
+                continue
+            if any(o.remaining > 0 and now - o.placed > self.patience for o in orders):
+                late.append(supplier)
+        return late
+
+    def mark_failing(self, supplier: Node, now: float) -> list[Node]:
+        """Mark a supplier failing; returns the alternates that start qualifying."""
+        self.failing_until[supplier] = now + self.patience
+        start = [a for a in self.alternates if a not in self.qualified | self.qualifying]
+        self.qualifying.update(start)
+        return start
+
+    def qualify(self, supplier: Node) -> None:
+        self.qualifying.discard(supplier)
+        self.qualified.add(supplier)
+
+    def weights(self, now: float) -> dict[Node, float]:
+        """Share of a new order for each supplier, given who is failing now."""
+        failing = {s for s, t in self.failing_until.items() if t > now}
+        weights = {s: w for s, w in self.preferred.items() if s not in failing}
+        lost = sum(w for s, w in self.preferred.items() if s in failing)
+        backups = [a for a in self.alternates if a in self.qualified and a not in failing]
+        if lost > 0 and backups:
+            for a in backups:
+                weights[a] = weights.get(a, 0.0) + lost / len(backups)
+        total = sum(weights.values())
+        if total <= 0:  # nobody else can ship: keep asking the preferred suppliers
+            return dict(self.preferred)
+        return {s: w / total for s, w in weights.items()}

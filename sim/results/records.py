@@ -1,0 +1,149 @@
+"""Immutable results of one replication and of an ensemble, as pandas tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sim.results.metrics import summarise
+from sim.results.series import daily_flows, daily_from_trace
+
+BUYER_COLUMNS = ["demand_t", "delivered_t", "shortage_t", "inventory_t", "days_of_cover"]
+
+
+@dataclass(frozen=True)
+class ReplicationResult:
+    """What one replication produced; picklable, never refers back to model objects."""
+
+    replication: int
+    seed: int
+    buyers: pd.DataFrame  # replication, buyer, commodity, day, demand_t, delivered_t, ...
+    lanes: pd.DataFrame  # replication, origin, destination, countries, commodity, day, flow_t
+    events: pd.DataFrame  # replication, day, kind, subject, detail
+    drawn: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        return summarise(self.buyers)
+
+
+def collect(network, replication: int, seed: int) -> ReplicationResult:  # type: ignore[no-untyped-def]
+    """Turn a finished network into records (daily buyer series, lane flows, events)."""
+    days = network.ctx.calendar.days
+    frames = []
+    for bid, buyer in network.buyers.items():
+        for c, point in buyer.points.items():
+            tr = point.trace.columns
+            arr = np.array(point.arrivals, dtype=float).reshape(-1, 2)
+            d = daily_from_trace(
+                np.asarray(tr[0]),
+                np.asarray(tr[1]),
+                np.asarray(tr[2]),
+                arr[:, 0],
+                arr[:, 1],
+                point.stock.initial,
+                days,
+            )
+            with np.errstate(divide="ignore", invalid="ignore"):
+                cover = np.where(d["demand_t"] > 0, d["inventory_t"] / d["demand_t"], np.nan)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "replication": replication,
+                        "buyer": bid,
+                        "commodity": c,
+                        "day": np.arange(days),
+                        **d,
+                        "days_of_cover": cover,
+                    }
+                )
+            )
+    buyers = pd.concat(frames, ignore_index=True)
+    lane_frames = []
+    for (o, dest), lane in sorted(network.lanes.items()):
+        if not lane.departures:
+            continue
+        by_c: dict[str, list[tuple[float, float]]] = {}
+        for (t, q), c in zip(lane.departures, lane.commodities, strict=True):
+            by_c.setdefault(c, []).append((t, q))
+        for c, dep in sorted(by_c.items()):
+            arr = np.array(dep, dtype=float)
+            flow = daily_flows(arr[:, 0], arr[:, 1], days)
+            nz = np.flatnonzero(flow)
+            lane_frames.append(
+                pd.DataFrame(
+                    {
+                        "replication": replication,
+                        "origin": o,
+                        "destination": dest,
+                        "origin_country": lane.origin.country,
+                        "destination_country": lane.destination.country,
+                        "commodity": c,
+                        "day": nz,
+                        "flow_t": flow[nz],
+                    }
+                )
+            )
+    lanes = pd.concat(lane_frames, ignore_index=True) if lane_frames else _empty_lanes()
+    ev = network.ctx.recorder.events
+    events = pd.DataFrame(
+        {
+            "replication": replication,
+            "day": [e.time for e in ev],
+            "kind": [e.kind for e in ev],
+            "subject": [e.subject for e in ev],
+            "detail": [e.detail for e in ev],
+        }
+    )
+    return ReplicationResult(replication, seed, buyers, lanes, events, dict(network.params.drawn))
+
+
+def _empty_lanes() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "replication": pd.Series(dtype="int64"),
+            "origin": pd.Series(dtype="object"),
+            "destination": pd.Series(dtype="object"),
+            "origin_country": pd.Series(dtype="object"),
+            "destination_country": pd.Series(dtype="object"),
+            "commodity": pd.Series(dtype="object"),
+            "day": pd.Series(dtype="int64"),
+            "flow_t": pd.Series(dtype="float64"),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    """All replications of one scenario run, ordered by replication."""
+
+    scenario_name: str
+    start: dt.date
+    seed: int
+    replications: tuple[ReplicationResult, ...]
+
+    @property
+    def buyers(self) -> pd.DataFrame:
+        return pd.concat([r.buyers for r in self.replications], ignore_index=True)
+
+    @property
+    def lanes(self) -> pd.DataFrame:
+        return pd.concat([r.lanes for r in self.replications], ignore_index=True)
+
+    @property
+    def events(self) -> pd.DataFrame:
+        return pd.concat([r.events for r in self.replications], ignore_index=True)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        s = pd.concat([r.summary for r in self.replications], ignore_index=True)
+        s.insert(0, "seed", self.seed)
+        s.insert(0, "scenario", self.scenario_name)
+        cols = ["scenario", "replication", "seed", "buyer", "commodity"]
+        return s[cols + [c for c in s.columns if c not in cols]]
+
+    def dates(self, days: pd.Series) -> pd.Series:
+        return pd.to_datetime(self.start) + pd.to_timedelta(days, unit="D")

@@ -47,6 +47,7 @@ class DemandPoint:
         self.rng = rng
         self.noise = 1.0
         self.shock = 1.0  # multiplier set by demand-shock policies
+        self.response = 1.0  # share of demand left after substitution (demand response)
         self.rate = rate_per_day
         self.last = 0.0
         self.cum_demand = 0.0
@@ -83,7 +84,7 @@ class DemandPoint:
     def set_rate(self, now: float) -> None:
         self.advance(now)
         growth = (1.0 + self.growth) ** (now / 365.0) if self.growth else 1.0
-        self.rate = max(0.0, self.base_rate * growth * self.noise * self.shock)
+        self.rate = max(0.0, self.base_rate * growth * self.noise * self.shock * self.response)
 
     def draw_noise(self) -> None:
         self.noise = max(0.0, 1.0 + self.noise_cv * float(self.rng.standard_normal()))

@@ -53,7 +53,8 @@ class Facility(Node):
         self.ramp = ramp
         self.outage_factor = 1.0
         self.wip: list[tuple[str, float, Origin]] = []
-        self.activity_log: list[tuple[float, float, float]] = []  # (start, days, activity)
+        # (start, days, activity, capacity available for the period) per production batch
+        self.activity_log: list[tuple[float, float, float, float]] = []
 
     # --- capacity ------------------------------------------------------------------------
     def capacity_factor(self, day: float) -> float:
@@ -101,7 +102,8 @@ class Facility(Node):
 
     def _start(self, days: float) -> None:
         now = self.network.ctx.now
-        activity = self.activity_per_day * self.capacity_factor(now) * days
+        capacity = self.activity_per_day * self.capacity_factor(now) * days
+        activity = capacity
         for commodity, per in self.inputs.items():
             if per > 0:
                 activity = min(activity, self.stock(commodity).level / per)
@@ -125,7 +127,7 @@ class Facility(Node):
         for commodity, per in self.inputs.items():
             self.stock(commodity).consume(activity * per)
         self.wip = [(c, activity * per, origin) for c, per in self.outputs.items()]
-        self.activity_log.append((now, days, activity))
+        self.activity_log.append((now, days, activity, capacity))
 
 
 def online_day(online: dt.date | None, start: dt.date) -> float | None:

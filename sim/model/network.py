@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 from sim.engine.context import Context
 from sim.model.buyer import Buyer, DemandPoint
+from sim.model.custody import Custody
 from sim.model.facility import Facility, online_day
 from sim.model.lanes import Lane, LaneTable
 from sim.model.node import Node
@@ -14,6 +17,7 @@ from sim.model.policies import PolicyRuntime, build_policy
 from sim.model.sourcing import Sourcing
 from sim.model.stock import Origin
 from sim.scenario.distributions import mean_of
+from sim.scenario.schema import Facility as FacilitySpec
 from sim.scenario.schema import Ordering, Scenario
 from sim.scenario.schema import Sourcing as SourcingSpec
 
@@ -34,6 +38,8 @@ class Network:
         self._lane_table = LaneTable(list(scenario.lanes))
         self.policies: list[PolicyRuntime] = []
         self._gates: list[PolicyRuntime] = []
+        self._interceptors: list[PolicyRuntime] = []
+        self.custody = Custody(self)
         self._build()
 
     # --- services to nodes ---------------------------------------------------------------
@@ -58,13 +64,33 @@ class Network:
         return lane
 
     def ship(self, shipment: Shipment) -> None:
+        """Dispatch step: an active policy may take the shipment into `custody` (e.g. a licence
+        queue); otherwise it leaves on its lane."""
+        for policy in self._interceptors:
+            if policy.active and policy.id not in shipment.cleared and policy.intercept(shipment):
+                return
         self.lane(shipment.supplier, shipment.buyer).dispatch(self.ctx, shipment)
 
+    def deliver(self, supplier: Node, buyer: Node, commodity: str, qty: float) -> Shipment:
+        """An unsolicited shipment (stockpile release, emergency supply): it leaves the
+        supplier's stock now and counts as on order at the buyer until it arrives."""
+        stock = supplier.stock(commodity)
+        stock.ship(qty)
+        buyer.on_order[commodity] = buyer.on_order.get(commodity, 0.0) + qty
+        shipment = Shipment(supplier, buyer, commodity, qty, dict(stock.origin), self.ctx.now)
+        self.ship(shipment)
+        return shipment
+
     def admits(self, supplier: Node, buyer: Node, commodity: str) -> bool:
+        return self.allowance(supplier, buyer, commodity) > 0.0
+
+    def allowance(self, supplier: Node, buyer: Node, commodity: str) -> float:
+        """Tonnes of `commodity` that active policies let `supplier` ship to `buyer` now."""
+        allowed = math.inf
         for gate in self._gates:
-            if gate.active and not gate.admits(supplier, buyer, commodity):
-                return False
-        return True
+            if gate.active:
+                allowed = min(allowed, gate.allowance(supplier, buyer, commodity))
+        return allowed
 
     # --- construction --------------------------------------------------------------------
     def _rule(self, spec: Ordering, path: str, cover_default: float) -> OrderingRule:
@@ -95,50 +121,54 @@ class Network:
             origin[c] = origin.get(c, 0.0) + share / total
         return origin
 
-    def _build(self) -> None:
+    def _add_facility(self, fid: str, f: FacilitySpec, path: str) -> Facility:
+        """Build a facility from its scenario entry (numbers sampled under `path`)."""
         sc = self.scenario
         v = self.params.value
         start = sc.horizon.start
+        inputs = {c: v(x, f"{path}.recipe.inputs.{c}") for c, x in f.recipe.inputs.items()}
+        if f.recipe.outputs is not None:
+            outputs = {c: v(x, f"{path}.recipe.outputs.{c}") for c, x in f.recipe.outputs.items()}
+        elif len(inputs) == 1 and sc.commodities[next(iter(inputs))].basket:
+            basket = sc.commodities[next(iter(inputs))].basket or {}
+            outputs = dict(basket)
+        else:
+            outputs = {c: 1.0 for c in f.capacity}
+        review = v(f.ordering.review_days, f"{path}.ordering.review_days")
+        transit = max(
+            (self._mean_transit(fid, f.country, s) for s in f.sourcing.values()), default=0.0
+        )
+        rule = self._rule(
+            f.ordering, f"{path}.ordering", DEFAULT_FACILITY_SAFETY_DAYS + review + transit
+        )
+        fac = Facility(
+            self,
+            fid,
+            f.country,
+            f.stage,
+            inputs=inputs,
+            outputs=outputs,
+            capacity={c: v(x, f"{path}.capacity.{c}") for c, x in f.capacity.items()},
+            ordering=rule,
+            output_cover_days=v(f.output_cover_days, f"{path}.output_cover_days"),
+            growth_per_year=v(f.growth_per_year, f"{path}.growth_per_year"),
+            online_day=online_day(f.online, start),
+            ramp=tuple(f.ramp),
+        )
+        for c, x in f.inventory.items():
+            s = fac.stock(c)
+            s.level = s.initial = v(x, f"{path}.inventory.{c}")
+            spec = f.sourcing.get(c)
+            s.origin = self._supply_origin(spec) if spec else {f.country: 1.0}
+        self.facilities[fid] = fac
+        self.nodes[fid] = fac
+        return fac
+
+    def _build(self) -> None:
+        sc = self.scenario
+        v = self.params.value
         for fid, f in sc.facilities.items():
-            path = f"facilities.{fid}"
-            inputs = {c: v(x, f"{path}.recipe.inputs.{c}") for c, x in f.recipe.inputs.items()}
-            if f.recipe.outputs is not None:
-                outputs = {
-                    c: v(x, f"{path}.recipe.outputs.{c}") for c, x in f.recipe.outputs.items()
-                }
-            elif len(inputs) == 1 and sc.commodities[next(iter(inputs))].basket:
-                basket = sc.commodities[next(iter(inputs))].basket or {}
-                outputs = dict(basket)
-            else:
-                outputs = {c: 1.0 for c in f.capacity}
-            review = v(f.ordering.review_days, f"{path}.ordering.review_days")
-            transit = max(
-                (self._mean_transit(fid, f.country, s) for s in f.sourcing.values()), default=0.0
-            )
-            rule = self._rule(
-                f.ordering, f"{path}.ordering", DEFAULT_FACILITY_SAFETY_DAYS + review + transit
-            )
-            fac = Facility(
-                self,
-                fid,
-                f.country,
-                f.stage,
-                inputs=inputs,
-                outputs=outputs,
-                capacity={c: v(x, f"{path}.capacity.{c}") for c, x in f.capacity.items()},
-                ordering=rule,
-                output_cover_days=v(f.output_cover_days, f"{path}.output_cover_days"),
-                growth_per_year=v(f.growth_per_year, f"{path}.growth_per_year"),
-                online_day=online_day(f.online, start),
-                ramp=tuple(f.ramp),
-            )
-            for c, x in f.inventory.items():
-                s = fac.stock(c)
-                s.level = s.initial = v(x, f"{path}.inventory.{c}")
-                spec = f.sourcing.get(c)
-                s.origin = self._supply_origin(spec) if spec else {f.country: 1.0}
-            self.facilities[fid] = fac
-            self.nodes[fid] = fac
+            self._add_facility(fid, f, f"facilities.{fid}")
         for bid, b in sc.buyers.items():
             path = f"buyers.{bid}"
             safety = v(b.safety_stock_days, f"{path}.safety_stock_days")
@@ -175,19 +205,38 @@ class Network:
         for nid, node_spec in [*sc.facilities.items(), *sc.buyers.items()]:
             node = self.nodes[nid]
             for c, s in node_spec.sourcing.items():
-                node.sourcing[c] = Sourcing(
-                    commodity=c,
-                    preferred={self.nodes[k]: w for k, w in s.suppliers.items()},
-                    alternates=[self.nodes[a] for a in s.alternates],
-                    qualification=v(s.qualification_days, f"{nid}.sourcing.{c}.qualification_days"),
-                    patience=v(s.patience_days, f"{nid}.sourcing.{c}.patience_days"),
-                )
-                node.on_order.setdefault(c, 0.0)
+                self.link_sourcing(node, c, s)
         for spec in sc.policies:
             runtime = build_policy(self, spec)
             self.policies.append(runtime)
-            if type(runtime).admits is not PolicyRuntime.admits:
+            kind = type(runtime)
+            if kind.admits is not PolicyRuntime.admits or (
+                kind.allowance is not PolicyRuntime.allowance
+            ):
                 self._gates.append(runtime)
+            if kind.intercept is not PolicyRuntime.intercept:
+                self._interceptors.append(runtime)
+
+    def link_sourcing(self, node: Node, commodity: str, spec: SourcingSpec) -> None:
+        """Give `node` its sourcing of `commodity` from a scenario entry."""
+        v = self.params.value
+        path = f"{node.id}.sourcing.{commodity}"
+        node.sourcing[commodity] = Sourcing(
+            commodity=commodity,
+            preferred={self.nodes[k]: w for k, w in spec.suppliers.items()},
+            alternates=[self.nodes[a] for a in spec.alternates],
+            qualification=v(spec.qualification_days, f"{path}.qualification_days"),
+            patience=v(spec.patience_days, f"{path}.patience_days"),
+        )
+        node.on_order.setdefault(commodity, 0.0)
+
+    def add_facility(self, fid: str, spec: FacilitySpec, path: str) -> Facility:
+        """A facility created during the run (a funded project): built, linked and started."""
+        fac = self._add_facility(fid, spec, path)
+        for c, s in spec.sourcing.items():
+            self.link_sourcing(fac, c, s)
+        self.ctx.env.process(fac.process())
+        return fac
 
     def start(self) -> None:
         """Schedule policies and start every process."""

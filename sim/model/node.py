@@ -27,6 +27,7 @@ class Node:
         self.stocks: dict[str, Stock] = {}
         self.backlog: dict[str, deque[Order]] = {}
         self.on_order: dict[str, float] = {}
+        self.ordered: dict[str, float] = {}  # total ever ordered, the scale of the on-order book
         self.sourcing: dict[str, Sourcing] = {}
 
     def __repr__(self) -> str:
@@ -60,9 +61,10 @@ class Node:
             if order.remaining <= EPS:
                 queue.remove(order)
                 continue
-            if not net.admits(self, order.buyer, commodity):
+            allowed = net.allowance(self, order.buyer, commodity)
+            if allowed <= EPS:
                 continue
-            qty = min(order.remaining, stock.level)
+            qty = min(order.remaining, stock.level, allowed)
             stock.ship(qty)
             order.remaining -= qty
             net.ship(Shipment(self, order.buyer, commodity, qty, dict(stock.origin), net.ctx.now))
@@ -93,19 +95,23 @@ class Node:
 
     def check_suppliers(self, sourcing: Sourcing) -> None:
         """Cancel orders stuck at late suppliers and start qualifying alternates."""
+        for supplier in sourcing.late_suppliers(self.network.ctx.now):
+            self.drop_supplier(sourcing, supplier)
+
+    def drop_supplier(self, sourcing: Sourcing, supplier: Node) -> None:
+        """Cancel our open orders at `supplier`, mark it failing, start qualifying alternates."""
         now = self.network.ctx.now
-        for supplier in sourcing.late_suppliers(now):
-            for order in sourcing.open_orders.pop(supplier, []):
-                if order.remaining > EPS:
-                    supplier.cancel(order)
-                    self.on_order[order.commodity] -= order.remaining
-                    order.remaining = 0.0
-            starting = sourcing.mark_failing(supplier, now)
-            rec = self.network.ctx.recorder
-            rec.event(now, "supplier_failing", self.id, f"{supplier.id} {sourcing.commodity}")
-            for alt in starting:
-                rec.event(now, "qualification_started", self.id, f"{alt.id} {sourcing.commodity}")
-                self.network.ctx.at(now + sourcing.qualification, _Qualify(self, sourcing, alt))
+        for order in sourcing.open_orders.pop(supplier, []):
+            if order.remaining > EPS:
+                supplier.cancel(order)
+                self.on_order[order.commodity] -= order.remaining
+                order.remaining = 0.0
+        starting = sourcing.mark_failing(supplier, now)
+        rec = self.network.ctx.recorder
+        rec.event(now, "supplier_failing", self.id, f"{supplier.id} {sourcing.commodity}")
+        for alt in starting:
+            rec.event(now, "qualification_started", self.id, f"{alt.id} {sourcing.commodity}")
+            self.network.ctx.at(now + sourcing.qualification, _Qualify(self, sourcing, alt))
 
     def place_orders(self, commodity: str, quantity: float) -> None:
         """Split `quantity` across the current suppliers and send the orders."""
@@ -113,11 +119,12 @@ class Node:
             return
         sourcing = self.sourcing[commodity]
         now = self.network.ctx.now
-        self.on_order[commodity] = self.on_order.get(commodity, 0.0) + quantity
         for supplier, share in sourcing.weights(now).items():
             q = quantity * share
             if q <= EPS:
                 continue
+            self.on_order[commodity] = self.on_order.get(commodity, 0.0) + q
+            self.ordered[commodity] = self.ordered.get(commodity, 0.0) + q
             order = Order(self, supplier, commodity, q, now)
             orders = sourcing.open_orders.setdefault(supplier, [])
             orders[:] = [o for o in orders if o.remaining > EPS]

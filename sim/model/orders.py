@@ -37,3 +37,4 @@ class Shipment:
     origin: Origin
     departed: float
     arrival: float = 0.0
+    cleared: set[str] = field(default_factory=set)  # policies that let it pass the dispatch step

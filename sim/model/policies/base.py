@@ -1,49 +1,83 @@
-"""What policies share: activation on dated windows, and gates on shipments."""
+"""What policies share: activation on dated windows, suspension, and hooks on shipments."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sim.model.network import Network
     from sim.model.node import Node
+    from sim.model.orders import Shipment
 
 
 class PolicyRuntime:
-    """A policy in a running model. Subclasses override `activate` / `deactivate`, and
-    `admits` when they can stop shipments."""
+    """A policy in a running model. Subclasses override `activate` / `deactivate`; `admits`
+    or `allowance` when they can stop or cap shipments at the supplier; `intercept` when they
+    take shipments into custody at dispatch (e.g. a licence queue).
+
+    A policy is *active* inside its dated window unless a suspension policy holds it; `spans`
+    lists the [on, off] times it was active (off = None while it still is)."""
 
     def __init__(self, network: Network, policy_id: str, start: dt.date, end: dt.date | None):
         self.network = network
         self.id = policy_id
         self.start_day = network.ctx.calendar.day(start)
         self.end_day = None if end is None else network.ctx.calendar.day(end)
-        self.active = False
+        self.in_window = False
+        self.suspended_by: set[str] = set()
+        self.spans: list[list[float | None]] = []
+
+    @property
+    def active(self) -> bool:
+        return self.in_window and not self.suspended_by
 
     def schedule(self) -> None:
         ctx = self.network.ctx
         horizon = float(ctx.calendar.days)
         if self.end_day is not None and self.end_day <= 0:
             return
-        if self.start_day < horizon:
-            ctx.at(max(0.0, self.start_day), self._on)
+        if self.start_day <= 0:
+            self._on()  # in force from the start: before any process takes its first step
+        elif self.start_day < horizon:
+            ctx.at(self.start_day, self._on)
         if self.end_day is not None and self.end_day < horizon:
             ctx.at(self.end_day, self._off)
 
     def _on(self) -> None:
-        self.active = True
-        self.network.ctx.recorder.event(
-            self.network.ctx.now, "policy_start", self.id, self.describe()
-        )
-        self.activate()
+        was = self.active
+        self.in_window = True
+        self._changed(was, "policy_start", self.describe())
 
     def _off(self) -> None:
-        self.active = False
-        self.network.ctx.recorder.event(
-            self.network.ctx.now, "policy_end", self.id, self.describe()
-        )
-        self.deactivate()
+        was = self.active
+        self.in_window = False
+        self._changed(was, "policy_end", self.describe())
+
+    def suspend(self, by: str) -> None:
+        """Held by the suspension policy `by` until `resume(by)`."""
+        if by not in self.suspended_by:
+            was = self.active
+            self.suspended_by.add(by)
+            self._changed(was, "policy_suspended", f"by {by}")
+
+    def resume(self, by: str) -> None:
+        if by in self.suspended_by:
+            was = self.active
+            self.suspended_by.discard(by)
+            self._changed(was, "policy_resumed", f"by {by}")
+
+    def _changed(self, was: bool, kind: str, detail: str) -> None:
+        """Log a state change; (de)activate if the effective state flipped."""
+        now = self.network.ctx.now
+        self.network.ctx.recorder.event(now, kind, self.id, detail)
+        if self.active and not was:
+            self.spans.append([now, None])
+            self.activate()
+        elif was and not self.active:
+            self.spans[-1][1] = now
+            self.deactivate()
 
     def describe(self) -> str:
         return type(self).__name__
@@ -57,6 +91,16 @@ class PolicyRuntime:
     def admits(self, supplier: Node, buyer: Node, commodity: str) -> bool:
         """May `supplier` ship `commodity` to `buyer` now? Only consulted while active."""
         return True
+
+    def allowance(self, supplier: Node, buyer: Node, commodity: str) -> float:
+        """Tonnes `supplier` may ship to `buyer` now (inf: no limit). Only consulted while
+        active; the default follows `admits`."""
+        return math.inf if self.admits(supplier, buyer, commodity) else 0.0
+
+    def intercept(self, shipment: Shipment) -> bool:
+        """Dispatch step, only while active: return True to take custody of `shipment` (it
+        then must end up released or returned through `network.custody`)."""
+        return False
 
 
 def matches(node: Node, ref: str) -> bool:

@@ -1,4 +1,8 @@
-"""minsim: discrete-event simulation of critical-mineral supply chains under export controls."""
+"""minsim: discrete-event simulation of critical-mineral supply chains under export controls.
+
+The Python API is the command line's: `load_scenario` a file, `run` it, read the results as
+pandas DataFrames (`ensemble.summary`, `ensemble.buyers`, `ensemble.lanes`, `ensemble.events`).
+"""
 
 from importlib.metadata import PackageNotFoundError, version
 
@@ -7,4 +11,7 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__"]
+from sim.runner import run, run_one  # noqa: E402
+from sim.scenario.loader import load, load_scenario  # noqa: E402
+
+__all__ = ["__version__", "load", "load_scenario", "run", "run_one"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from sim.scenario.distributions import Number, mean_of
+from sim.scenario.distributions import Fixed, Number, Triangular, Uniform, mean_of
 
 SCHEMA_VERSION = 1
 
@@ -215,7 +215,384 @@ class LaneClosure(PolicyBase):
     destination: str
 
 
-Policy = Annotated[FacilityOutage | LaneClosure, Field(discriminator="type")]
+def _probability(x: Number) -> Number:
+    """A probability: a number in [0, 1], or a distribution that stays in [0, 1]."""
+    if isinstance(x, int | float):
+        lo = hi = float(x)
+    elif isinstance(x, Fixed):
+        lo = hi = x.value
+    elif isinstance(x, Uniform | Triangular):
+        lo, hi = x.low, x.high
+    else:
+        raise ValueError(
+            f"must be between 0 and 1: use a number, or a fixed, uniform or triangular "
+            f"distribution (got {x.dist})"
+        )
+    if lo < 0 or hi > 1:
+        got = f"{lo:g}" if lo == hi else f"{x.dist} from {lo:g} to {hi:g}"  # type: ignore[union-attr]
+        raise ValueError(f"must be between 0 and 1 (got {got})")
+    return x
+
+
+#: A probability: a number or a bounded distribution within [0, 1].
+Probability = Annotated[Number, AfterValidator(_probability)]
+
+
+class AllBut(Strict):
+    """Every destination except those listed."""
+
+    all_but: list[str] = Field(min_length=1, description="Country codes or node ids excluded.")
+
+
+class LicenseRule(Strict):
+    """Licence terms for matching shipments; the first matching rule of a control wins."""
+
+    destinations: list[str] | None = Field(
+        default=None, description="Buyer countries or node ids the rule applies to (all if unset)."
+    )
+    sectors: list[str] | None = Field(
+        default=None, description="Buyer sectors (end uses) the rule applies to (all if unset)."
+    )
+    approval_rate: Probability | None = Field(
+        default=None, description="Probability that an application is approved."
+    )
+    validity_days: Number | None = Field(
+        default=None, description="Days an approval covers later shipments of the same pair."
+    )
+    review_days: Number | None = Field(
+        default=None, description="Review time of an application, sampled per application."
+    )
+
+
+class License(Strict):
+    """Licensing: every covered shipment waits for a licence, unless its supplier→buyer pair
+    holds a valid one."""
+
+    review_days: Number = Field(
+        default=63.0,
+        description="Review time, sampled per application (45 working days ≈ 63 calendar days).",
+    )
+    approval_rate: Probability = Field(
+        default=1.0, description="Probability that an application is approved."
+    )
+    validity_days: Number = Field(
+        default=0.0,
+        description="An approval covers later shipments of the same supplier→buyer pair for this "
+        "many days (general licence, e.g. 365; temporary, 182); 0 = one licence per shipment.",
+    )
+    rules: list[LicenseRule] = Field(
+        default_factory=list,
+        description="Terms by destination and end use; the first matching rule overrides the "
+        "defaults above (e.g. sector defense refused).",
+    )
+
+
+class Quota(Strict):
+    """A cap on covered exports per period; unused quota does not carry over."""
+
+    tonnes: Number = Field(description="Tonnes of covered commodities per period.")
+    period_days: Number = Field(default=365.0, description="Length of a quota period.")
+    allocation: Literal["pooled", "shares"] = Field(
+        default="pooled",
+        description="pooled: one quota, first come first served across destinations; shares: "
+        "each destination gets a fixed share of the quota.",
+    )
+    shares: dict[str, Share] = Field(
+        default_factory=dict,
+        description="allocation shares: destination country or node id → share; the key `other` "
+        "covers destinations not listed (otherwise they get nothing).",
+    )
+
+    @model_validator(mode="after")
+    def _shares(self) -> Quota:
+        if self.allocation == "shares" and not self.shares:
+            raise ValueError("allocation shares needs `shares`")
+        if sum(self.shares.values()) > 1 + 1e-9:
+            raise ValueError(f"shares must sum to at most 1 (got {sum(self.shares.values()):g})")
+        return self
+
+
+class Extraterritorial(Strict):
+    """Products made outside the exporter that carry exporter-origin content need the same
+    treatment (e.g. MOFCOM Ann. 61: ≥ 0.1 % China-origin rare-earth value)."""
+
+    threshold: Annotated[float, Field(ge=0, le=1)] = Field(
+        default=0.001,
+        description="Minimum share of exporter-origin material in the shipped stock (its origin "
+        "mix, mass-weighted through the chain).",
+    )
+
+
+class ExportControl(PolicyBase):
+    """An exporter restricts covered commodities to some destinations: ban, quota or licence."""
+
+    type: Literal["export_control"]
+    exporter: Country
+    elements: list[str] = Field(
+        default_factory=list,
+        description="Covered elements: chemical symbols or element-group ids; a commodity that "
+        "contains a covered group is covered (a magnet with Dy/Tb by a Dy/Tb control).",
+    )
+    commodities: list[str] = Field(default_factory=list, description="Covered commodities.")
+    kinds: list[CommodityKind] | None = Field(
+        default=None, description="Only commodities of these kinds are covered (all if unset)."
+    )
+    destinations: Literal["all"] | list[str] | AllBut = Field(
+        default="all", description="`all`, a list of countries/node ids, or `{all_but: [...]}`."
+    )
+    mode: Literal["ban", "quota", "license"]
+    quota: Quota | None = None
+    license: License | None = None
+    on_denied: Literal["hold", "cancel", "resource"] = Field(
+        default="hold",
+        description="Blocked or refused shipments. hold: wait (a ban keeps the order open at the "
+        "supplier; a refused licence keeps the shipment in custody) until the control lifts; "
+        "cancel: the order is cancelled and the material stays with the supplier; resource: "
+        "cancel, and the buyer drops the supplier at once and qualifies its alternates.",
+    )
+    extraterritorial: Extraterritorial | None = None
+
+    @model_validator(mode="after")
+    def _scope(self) -> ExportControl:
+        if not self.elements and not self.commodities:
+            raise ValueError("name covered `elements` or `commodities` (or both)")
+        if self.mode == "quota" and self.quota is None:
+            raise ValueError("mode quota needs `quota`")
+        if self.mode != "quota" and self.quota is not None:
+            raise ValueError(f"`quota` is only used with mode quota (mode is {self.mode})")
+        if self.mode != "license" and self.license is not None:
+            raise ValueError(f"`license` is only used with mode license (mode is {self.mode})")
+        return self
+
+
+ExpiryOutcome = Literal["snap_back", "renew"]
+
+
+class Suspension(PolicyBase):
+    """Named policies are suspended from `start` to `end`; at expiry they snap back or the
+    suspension is renewed (fixed, or drawn per replication)."""
+
+    type: Literal["suspension"]
+    policies: list[str] = Field(min_length=1, description="Ids of the suspended policies.")
+    at_expiry: ExpiryOutcome | dict[ExpiryOutcome, Annotated[float, Field(ge=0, le=1)]] = Field(
+        default="snap_back",
+        description="snap_back, renew, or probabilities of each (e.g. {renew: 0.6, snap_back: "
+        "0.4}), drawn at each expiry.",
+    )
+    renewal_days: Number = Field(default=365.0, description="Length of a renewal.")
+    max_renewals: int = Field(default=1, ge=0, description="Renewals at most; then snap back.")
+
+    @model_validator(mode="after")
+    def _expiry(self) -> Suspension:
+        if self.end is None:
+            raise ValueError("a suspension needs an `end` (its expiry date)")
+        if isinstance(self.at_expiry, dict):
+            total = sum(self.at_expiry.values())
+            if abs(total - 1.0) > 1e-9:
+                raise ValueError(f"at_expiry probabilities must sum to 1 (got {total:g})")
+        return self
+
+
+class Offtake(Strict):
+    """A node that buys from a funded facility once it is built."""
+
+    node: str = Field(description="Buyer or facility id.")
+    commodity: str
+    role: Literal["preferred", "alternate"] = Field(
+        default="alternate",
+        description="preferred: joins the preferred suppliers with `share` (the others are "
+        "scaled down to make room); alternate: joins the alternates, already qualified.",
+    )
+    share: Share | None = None
+
+    @model_validator(mode="after")
+    def _share(self) -> Offtake:
+        if self.role == "preferred" and self.share is None:
+            raise ValueError("role preferred needs a `share`")
+        return self
+
+
+class Project(Strict):
+    """A candidate project: a facility to build, what it costs and how likely it succeeds."""
+
+    id: Id = Field(description="Id of the facility once built.")
+    facility: Facility = Field(
+        description="The facility: stage (mine, separation, metal, magnet, recycling), country, "
+        "capacity, recipe, ramp (fractions of nameplate per year after completion), sourcing."
+    )
+    cost_usd: Number
+    lead_time_days: Number = Field(description="Days from funding to first output.")
+    success_probability: Probability = 1.0
+    offtake: list[Offtake] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _online(self) -> Project:
+        if self.facility.online is not None:
+            raise ValueError("facility.online is set when the project completes; remove it")
+        return self
+
+
+class FundingWindow(PolicyBase):
+    """A budget funds projects from a pipeline; funded projects become facilities when built."""
+
+    type: Literal["funding_window"]
+    budget_usd: Number
+    projects: list[Project] = Field(min_length=1)
+    selection: Literal["priority", "capacity_per_dollar"] = Field(
+        default="priority",
+        description="priority: in pipeline order; capacity_per_dollar: most capacity of "
+        "`element` (default: the scarcest element at decision time) per dollar first. Projects "
+        "that do not fit the remaining budget are skipped.",
+    )
+    element: str | None = Field(default=None, description="Element group for capacity_per_dollar.")
+    decide_at: Literal["open", "close"] = Field(
+        default="close", description="Projects are chosen when the window opens or closes."
+    )
+
+    @model_validator(mode="after")
+    def _window(self) -> FundingWindow:
+        if self.decide_at == "close" and self.end is None:
+            raise ValueError("decide_at close needs an `end` (when the window closes)")
+        return self
+
+
+class RapidResponse(PolicyBase):
+    """Emergency re-routing: partners below a days-of-cover trigger get supply from a pool."""
+
+    type: Literal["rapid_response"]
+    partners: list[str] = Field(min_length=1, description="Buyer ids, in priority order.")
+    commodity: str
+    sources: list[str] = Field(
+        min_length=1,
+        description="Facilities or stockpiles whose stock may be re-routed, drawn in this order.",
+    )
+    spare_only: bool = Field(
+        default=True,
+        description="Facilities give only stock beyond their open orders (stockpiles give all).",
+    )
+    trigger_cover_days: Number = Field(description="A partner triggers below this cover.")
+    target_cover_days: Number = Field(description="Emergency supply tops cover up to this.")
+    response_days: Number = Field(default=14.0, description="Delay from trigger to dispatch.")
+    cap_per_event_t: Number
+    cap_total_t: Number
+    sharing: Literal["need", "equal", "priority"] = Field(
+        default="need",
+        description="need: in proportion to each partner's need; equal: equal parts (unused "
+        "parts go to the others); priority: in `partners` order.",
+    )
+    check_days: Number = Field(default=7.0, description="Days between cover checks.")
+
+
+class Refill(Strict):
+    """How a stockpile buys back to its size."""
+
+    rule: Literal["none", "when_calm", "always"] = Field(
+        default="when_calm",
+        description="when_calm: only at checks where no eligible buyer is triggered.",
+    )
+    rate_t_per_year: Number
+    sourcing: Sourcing
+
+
+class Stockpile(PolicyBase):
+    """A government or private stock released to eligible buyers in priority order."""
+
+    type: Literal["stockpile"]
+    holder: Country = Field(description="Country holding the stock (lanes start there).")
+    commodity: str
+    size_t: Number = Field(description="Initial stock and refill target, t.")
+    origin: dict[Country, Share] | None = Field(
+        default=None, description="Origin mix of the stock (default: the holder)."
+    )
+    eligible: list[str] = Field(
+        min_length=1, description="Buyer ids in priority order (e.g. defense first)."
+    )
+    trigger: Literal["cover", "shortage"] = Field(
+        default="cover",
+        description="cover: a buyer below `trigger_cover_days`; shortage: a buyer short since "
+        "the last check.",
+    )
+    trigger_cover_days: Number = 15.0
+    target_cover_days: Number = Field(default=30.0, description="Releases top cover up to this.")
+    max_release_t_per_day: Number
+    refill: Refill | None = None
+    check_days: Number = Field(default=7.0, description="Days between checks.")
+
+
+class DemandResponse(PolicyBase):
+    """While a shortage persists, buyers substitute or thrift a growing share of demand."""
+
+    type: Literal["demand_response"]
+    buyers: list[str] | None = Field(default=None, description="Buyer ids (all if unset).")
+    commodities: list[str] | None = Field(default=None, description="All if unset.")
+    lag_days: Number = Field(default=90.0, description="Shortage days before a response.")
+    rate_per_year: Number = Field(
+        default=0.10, description="Share of demand substituted per year of persistent shortage."
+    )
+    max_share: Probability = Field(default=0.3, description="Largest substituted share.")
+    decay_per_year: Number = Field(
+        default=0.05, description="Share returning to demand per year once supply returns."
+    )
+    check_days: Number = Field(default=7.0, description="Days between checks.")
+
+
+class DemandShock(PolicyBase):
+    """Demand of the named buyers and commodities is multiplied between `start` and `end`."""
+
+    type: Literal["demand_shock"]
+    buyers: list[str] | None = Field(default=None, description="Buyer ids (all if unset).")
+    commodities: list[str] | None = Field(default=None, description="All if unset.")
+    multiplier: Number = Field(description="Factor on the demand rate, ≥ 0.")
+
+
+class RandomOutages(PolicyBase):
+    """Outages arrive at each named facility as a Poisson process while the policy is active."""
+
+    type: Literal["random_outages"]
+    facilities: list[str] = Field(min_length=1)
+    rate_per_year: Number = Field(description="Expected outages per facility per year.")
+    duration_days: Number = Field(description="Duration of each outage, sampled per outage.")
+    capacity_factor: Annotated[float, Field(ge=0, le=1)] = Field(
+        default=0.0, description="Remaining share of capacity during an outage."
+    )
+
+
+Policy = Annotated[
+    FacilityOutage
+    | LaneClosure
+    | ExportControl
+    | Suspension
+    | FundingWindow
+    | RapidResponse
+    | Stockpile
+    | DemandResponse
+    | DemandShock
+    | RandomOutages,
+    Field(discriminator="type"),
+]
+
+
+class Prices(Strict):
+    """A scarcity price index per commodity and buyer country (1 = reference price)."""
+
+    commodities: list[str] | None = Field(
+        default=None, description="Commodities indexed (all demanded ones if unset)."
+    )
+    shortage_elasticity: Number = Field(
+        default=1.0,
+        description="Rise of log(index) per 30 days of complete shortfall (shortage = demand).",
+    )
+    half_life_days: Number = Field(
+        default=365.0, description="Half-life of the scarcity component once supply recovers."
+    )
+    controlled_premium: Number = Field(
+        default=2.5,
+        description="Index multiple outside the exporter while an export control covers the "
+        "commodity into that country.",
+    )
+    premium_days: Number = Field(
+        default=30.0, description="Time constant of the premium's rise and fall."
+    )
 
 
 class Scenario(Strict):
@@ -233,3 +610,6 @@ class Scenario(Strict):
     buyers: dict[str, Buyer]
     lanes: list[Lane] = Field(default_factory=list)
     policies: list[Policy] = Field(default_factory=list)
+    prices: Prices | None = Field(
+        default=None, description="Optional scarcity price index, reported in the timeseries."
+    )

@@ -1,0 +1,227 @@
+"""Cross-reference and sign checks on a scenario that passed schema validation.
+
+`check_references` returns `(path, message)` pairs; paths are dotted, `policies` entries named by id
+(by index when the id is not unique). The loader turns them into located problems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from sim.scenario.distributions import Fixed, Lognormal, Normal, Number, Triangular, Uniform
+from sim.scenario.schema import (
+    Buyer,
+    Facility,
+    FacilityOutage,
+    LaneClosure,
+    Scenario,
+    Sourcing,
+)
+from sim.scenario.text import known, show
+
+Found = Iterator[tuple[str, str]]
+
+
+def check_references(scenario: Scenario) -> list[tuple[str, str]]:
+    """Every reference names something that exists; sizes and times have a sensible sign."""
+    s = scenario
+    return [
+        *_unique_node_ids(s),
+        *_commodity_names(s),
+        *_sourcing(s),
+        *_lanes(s),
+        *_signs(s),
+        *_policies(s),
+    ]
+
+
+def _nodes(s: Scenario) -> Iterator[tuple[str, Facility | Buyer]]:
+    """(path, node) for every facility and buyer."""
+    for fid, fac in s.facilities.items():
+        yield f"facilities.{fid}", fac
+    for bid, buyer in s.buyers.items():
+        yield f"buyers.{bid}", buyer
+
+
+def _countries(s: Scenario) -> set[str]:
+    return {node.country for _, node in _nodes(s)}
+
+
+def _unknown(kind: str, name: str, names: Iterable[str]) -> str:
+    return f"unknown {kind} '{name}'; known: {known(sorted(names))}"
+
+
+def _unique_node_ids(s: Scenario) -> Found:
+    for bid in s.buyers:
+        if bid in s.facilities:
+            yield (
+                f"buyers.{bid}",
+                f"id '{bid}' is also a facility; facility and buyer ids must differ",
+            )
+
+
+def _commodity_names(s: Scenario) -> Found:
+    def check(path: str, names: Iterable[str]) -> Found:
+        for name in names:
+            if name not in s.commodities:
+                yield f"{path}.{name}", _unknown("commodity", name, s.commodities)
+
+    for cid, com in s.commodities.items():
+        for element in com.contains:
+            if element not in s.elements:
+                yield (
+                    f"commodities.{cid}.contains.{element}",
+                    _unknown("element", element, s.elements),
+                )
+        yield from check(f"commodities.{cid}.basket", com.basket or {})
+    for path, node in _nodes(s):
+        if isinstance(node, Facility):
+            yield from check(f"{path}.capacity", node.capacity)
+            yield from check(f"{path}.recipe.inputs", node.recipe.inputs)
+            yield from check(f"{path}.recipe.outputs", node.recipe.outputs or {})
+        else:
+            yield from check(f"{path}.demand", node.demand)
+        yield from check(f"{path}.inventory", node.inventory)
+        yield from check(f"{path}.sourcing", node.sourcing)
+
+
+def outputs(facility: Facility, commodities: Mapping[str, Any]) -> set[str]:
+    """Commodities a facility makes: its capacity keys, recipe outputs, or the single input's basket."""
+    made = set(facility.capacity) | set(facility.recipe.outputs or {})
+    inputs = list(facility.recipe.inputs)
+    if facility.recipe.outputs is None and len(inputs) == 1 and inputs[0] in commodities:
+        made |= set(commodities[inputs[0]].basket or {})
+    return made
+
+
+def _sourcing(s: Scenario) -> Found:
+    lanes = {(lane.origin, lane.destination) for lane in s.lanes}
+    for path, node in _nodes(s):
+        nid = path.split(".", 1)[1]
+        for cid, src in node.sourcing.items():
+            for spath, sid in _suppliers(f"{path}.sourcing.{cid}", src):
+                supplier = s.facilities.get(sid)
+                if supplier is None:
+                    if sid in s.buyers:
+                        yield spath, f"'{sid}' is a buyer; suppliers must be facilities"
+                    else:
+                        yield spath, _unknown("facility", sid, s.facilities)
+                elif cid in s.commodities and cid not in (made := outputs(supplier, s.commodities)):
+                    yield (
+                        spath,
+                        f"facility '{sid}' does not make '{cid}'; it makes: {known(sorted(made))}",
+                    )
+                elif not _has_lane(lanes, sid, supplier.country, nid, node.country):
+                    yield (
+                        spath,
+                        (
+                            f"no lane from {sid} ({supplier.country}) to {nid} ({node.country}); "
+                            f"add a lane {sid} → {nid}, or between countries "
+                            f"{supplier.country} → {node.country}"
+                        ),
+                    )
+
+
+def _suppliers(path: str, src: Sourcing) -> Iterator[tuple[str, str]]:
+    for sid in src.suppliers:
+        yield f"{path}.suppliers.{sid}", sid
+    for i, sid in enumerate(src.alternates):
+        yield f"{path}.alternates.{i}", sid
+
+
+def _has_lane(lanes: set[tuple[str, str]], a: str, a_country: str, b: str, b_country: str) -> bool:
+    return any(
+        pair in lanes for pair in ((a, b), (a, b_country), (a_country, b), (a_country, b_country))
+    )
+
+
+def _lanes(s: Scenario) -> Found:
+    countries = _countries(s)
+    origins = sorted(set(s.facilities) | countries)
+    destinations = sorted(set(s.facilities) | set(s.buyers) | countries)
+    first: dict[tuple[str, str], int] = {}
+    for i, lane in enumerate(s.lanes):
+        if lane.origin in s.buyers:
+            yield (
+                f"lanes.{i}.origin",
+                f"'{lane.origin}' is a buyer; lanes start at a facility or a country",
+            )
+        elif lane.origin not in origins:
+            yield f"lanes.{i}.origin", _unknown("origin", lane.origin, origins)
+        if lane.destination not in destinations:
+            yield f"lanes.{i}.destination", _unknown("destination", lane.destination, destinations)
+        pair = (lane.origin, lane.destination)
+        if pair in first:
+            yield f"lanes.{i}", f"duplicate lane {pair[0]} → {pair[1]} (also lanes.{first[pair]})"
+        first.setdefault(pair, i)
+
+
+def _lower(x: Number) -> tuple[float, str]:
+    """The smallest likely value of a number or distribution, and how to show it."""
+    if isinstance(x, int | float):
+        return float(x), show(x)
+    if isinstance(x, Fixed):
+        return x.value, show(x.value)
+    if isinstance(x, Uniform | Triangular):
+        return x.low, f"low={show(x.low)}"
+    if isinstance(x, Normal):
+        return x.mean_, f"mean={show(x.mean_)}"
+    if isinstance(x, Lognormal):
+        return x.median, f"median={show(x.median)}"
+    raise TypeError(f"not a number: {x!r}")  # pragma: no cover - the schema allows no other
+
+
+def _positive(path: str, x: Number) -> Found:
+    value, shown = _lower(x)
+    if value <= 0:
+        yield path, f"must be > 0 (got {shown})"
+
+
+def _nonnegative(path: str, x: Number) -> Found:
+    value, shown = _lower(x)
+    if value < 0:
+        yield path, f"must be >= 0 (got {shown})"
+
+
+def _signs(s: Scenario) -> Found:
+    for path, node in _nodes(s):
+        if isinstance(node, Facility):
+            for cid, cap in node.capacity.items():
+                yield from _positive(f"{path}.capacity.{cid}", cap)
+        else:
+            for cid, demand in node.demand.items():
+                yield from _positive(f"{path}.demand.{cid}.rate_t_per_year", demand.rate_t_per_year)
+        for cid, stock in node.inventory.items():
+            value, shown = _lower(stock)
+            if value < 0:
+                yield f"{path}.inventory.{cid}", f"must be >= 0 (got {shown})"
+        yield from _positive(f"{path}.ordering.review_days", node.ordering.review_days)
+        for cid, src in node.sourcing.items():
+            yield from _positive(
+                f"{path}.sourcing.{cid}.qualification_days", src.qualification_days
+            )
+    for i, lane in enumerate(s.lanes):
+        yield from _nonnegative(f"lanes.{i}.transit_days", lane.transit_days)
+
+
+def _policies(s: Scenario) -> Found:
+    ids = [p.id for p in s.policies]
+    countries = _countries(s)
+    origins = sorted(set(s.facilities) | countries)
+    destinations = sorted(set(s.facilities) | set(s.buyers) | countries)
+    for i, policy in enumerate(s.policies):
+        label = policy.id if ids.count(policy.id) == 1 else str(i)
+        path = f"policies.{label}"
+        if ids.index(policy.id) != i:
+            yield path, f"duplicate policy id '{policy.id}' (also policies.{ids.index(policy.id)})"
+        if isinstance(policy, FacilityOutage) and policy.facility not in s.facilities:
+            yield f"{path}.facility", _unknown("facility", policy.facility, s.facilities)
+        if isinstance(policy, LaneClosure):
+            if policy.origin not in origins:
+                yield f"{path}.origin", _unknown("origin", policy.origin, origins)
+            if policy.destination not in destinations:
+                yield (
+                    f"{path}.destination",
+                    _unknown("destination", policy.destination, destinations),
+                )

@@ -1,0 +1,369 @@
+"""Every kind of bad scenario input gives a located, pinned message; all problems at once; exit 2."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+import pytest
+from pydantic import BaseModel
+
+from sim.scenario import Problem, ScenarioError, load
+from sim.scenario.schema import Demand, Facility, Policy
+from tests.scenario_files import TINY, child_of_tiny, cli, write
+
+DISTS = "fixed, uniform, triangular, normal, lognormal"
+
+
+def keys(model: type[BaseModel]) -> str:
+    """The allowed keys of a model as messages list them (the schema grows; the format is pinned)."""
+    return ", ".join(sorted(f.alias or name for name, f in model.model_fields.items()))
+
+
+POLICY_TYPES = ", ".join(
+    get_args(member.model_fields["type"].annotation)[0] for member in get_args(get_args(Policy)[0])
+)
+
+
+def problems(capsys: pytest.CaptureFixture[str], *argv: str) -> list[str]:
+    """Problems printed by `minsim validate ARGV`, which must fail with exit code 2."""
+    code, out, err = cli(capsys, "validate", *argv)
+    assert (code, out) == (2, [])
+    return err
+
+
+def test_problem_format() -> None:
+    assert Problem("a.yaml", 3, "x.y", "bad").format() == "a.yaml:3 › x.y: bad"
+    assert Problem("a.yaml", None, "x.y", "bad").format() == "a.yaml › x.y: bad"
+    assert Problem("a.yaml", 3, "", "bad").format() == "a.yaml:3 › bad"
+    err = ScenarioError([Problem("a.yaml", 1, "", "one"), Problem("--set", None, "k", "two")])
+    assert str(err) == "a.yaml:1 › one\n--set › k: two"
+
+
+def test_valid_file(capsys: pytest.CaptureFixture[str]) -> None:
+    sha = load(TINY).sha256
+    assert cli(capsys, "validate", str(TINY)) == (
+        0,
+        [f"ok: {TINY} (scenario tiny, sha256 {sha})"],
+        [],
+    )
+
+
+def test_malformed_yaml(tmp_path, capsys) -> None:
+    path = write(
+        tmp_path,
+        "bad.yaml",
+        """
+        name: tiny
+        horizon:
+          start: 2025-01-01
+          end: [2026-01-01
+        seed: 1
+        """,
+    )
+    assert problems(capsys, str(path)) == [
+        f"{path}:5 › invalid YAML: expected ',' or ']', but got ':' (column 5)"
+    ]
+
+
+def test_bad_indentation(tmp_path, capsys) -> None:
+    path = write(tmp_path, "bad.yaml", "name: tiny\n  seed: 1\n")
+    assert problems(capsys, str(path)) == [
+        f"{path}:2 › invalid YAML: mapping values are not allowed here (column 7)"
+    ]
+
+
+def test_duplicate_key(tmp_path, capsys) -> None:
+    path = child_of_tiny(tmp_path, "seed: 2\nseed: 3\n")
+    assert problems(capsys, str(path)) == [f"{path}:3 › duplicate key 'seed' (first at line 2)"]
+
+
+def test_unknown_key_lists_allowed_keys(tmp_path, capsys) -> None:
+    path = child_of_tiny(
+        tmp_path,
+        """
+        facilities:
+          mine:
+            capacty: {NdPr_oxide: 1000}
+        """,
+    )
+    assert problems(capsys, str(path)) == [
+        f"{path}:4 › facilities.mine: unknown key 'capacty'; allowed: {keys(Facility)}"
+    ]
+
+
+def test_wrong_types(tmp_path, capsys) -> None:
+    path = child_of_tiny(
+        tmp_path,
+        """
+        seed: abc
+        horizon: {start: 2025-13-01}
+        facilities:
+          mine:
+            capacity: {NdPr_oxide: lots}
+            ramp: 0.5
+            stage: mill
+            country: NO
+            growth_per_year: [0.1]
+        """,
+    )
+    assert problems(capsys, str(path)) == [
+        f"{path}:2 › seed: expected an integer (got 'abc')",
+        f"{path}:3 › horizon.start: expected a date like 2025-01-31 (got '2025-13-01')",
+        f"{path}:6 › facilities.mine.capacity.NdPr_oxide: expected a number (got 'lots')",
+        f"{path}:7 › facilities.mine.ramp: expected a list (got 0.5)",
+        f"{path}:8 › facilities.mine.stage: invalid value 'mill'; "
+        "allowed: mine, separation, metal, magnet, recycling",
+        f"{path}:9 › facilities.mine.country: expected a string (got false; "
+        "YAML reads yes, no, on, off as true/false: put the value in quotes)",
+        f"{path}:10 › facilities.mine.growth_per_year: "
+        "expected a number or a distribution (got [0.1])",
+    ]
+
+
+def test_zero_and_negative_capacity(tmp_path, capsys) -> None:
+    path = child_of_tiny(
+        tmp_path,
+        """
+        facilities:
+          mine:
+            capacity: {NdPr_oxide: 0}
+          magnets:
+            capacity:
+              NdFeB_magnet: {dist: uniform, low: -5, high: 10}
+        """,
+    )
+    assert problems(capsys, str(path)) == [
+        f"{path}:4 › facilities.mine.capacity.NdPr_oxide: must be > 0 (got 0)",
+        f"{path}:7 › facilities.magnets.capacity.NdFeB_magnet: must be > 0 (got low=-5)",
+    ]
+
+
+def test_missing_facility(tmp_path, capsys) -> None:
+    path = child_of_tiny(
+        tmp_path,
+        """
+        buyers:
+          auto:
+            sourcing:
+              NdFeB_magnet:
+                suppliers: {magnetz: 1.0}
+        policies:
+          - id: mine_fire
+            facility: mine2
+        """,
+    )
+    assert problems(capsys, str(path)) == [
+        f"{path}:6 › buyers.auto.sourcing.NdFeB_magnet.suppliers.magnetz: "
+        "unknown facility 'magnetz'; known: magnets, mine",
+        f"{path}:9 › policies.mine_fire.facility: unknown facility 'mine2'; known: magnets, mine",
+    ]
+
+
+def test_missing_commodity(tmp_path, capsys) -> None:
+    path = child_of_tiny(
+        tmp_path,
+        """
+        buyers:
+          auto:
+            demand:
+              SmCo_magnet: {rate_t_per_year: 10}
+        """,
+    )
+    assert problems(capsys, str(path)) == [
+        f"{path}:5 › buyers.auto.demand.SmCo_magnet: "
+        "unknown commodity 'SmCo_magnet'; known: NdFeB_magnet, NdPr_oxide"
+    ]
+
+
+def test_missing_lane_and_wrong_supplier(tmp_path, capsys) -> None:
+    path = child_of_tiny(
+        tmp_path,
+        """
+        buyers:
+          auto:
+            sourcing:
+              NdFeB_magnet:
+                suppliers: {magnets: 1.0}
+                alternates: [mine]
+          us_defense:
+            country: US
+            demand: {NdFeB_magnet: {rate_t_per_year: 100}}
+            sourcing:
+              NdFeB_magnet: {suppliers: {magnets: 1.0}}
+        """,
+    )
+    assert problems(capsys, str(path)) == [
+        f"{path}:7 › buyers.auto.sourcing.NdFeB_magnet.alternates.0: "
+        "facility 'mine' does not make 'NdFeB_magnet'; it makes: NdPr_oxide",
+        f"{path}:12 › buyers.us_defense.sourcing.NdFeB_magnet.suppliers.magnets: "
+        "no lane from magnets (JP) to us_defense (US); add a lane magnets → us_defense, "
+        "or between countries JP → US",
+    ]
+
+
+def test_unknown_distribution(tmp_path, capsys) -> None:
+    path = child_of_tiny(
+        tmp_path,
+        """
+        lanes:
+          - origin: mine
+            destination: magnets
+            transit_days: {dist: gamma, shape: 2}
+        """,
+    )
+    assert problems(capsys, str(path)) == [
+        f"{path}:5 › lanes.0.transit_days: unknown distribution 'gamma'; allowed: {DISTS}"
+    ]
+
+
+def test_distribution_errors(tmp_path, capsys) -> None:
+    path = child_of_tiny(
+        tmp_path,
+        """
+        facilities:
+          mine:
+            capacity:
+              NdPr_oxide: {dist: uniform, low: 10}
+          magnets:
+            capacity:
+              NdFeB_magnet: {low: 1, high: 2}
+        """,
+    )
+    assert problems(capsys, str(path)) == [
+        f"{path}:5 › facilities.mine.capacity.NdPr_oxide: missing required key 'high'",
+        f"{path}:8 › facilities.magnets.capacity.NdFeB_magnet: "
+        f"expected a number, or a distribution with dist: {DISTS}",
+    ]
+
+
+def test_policy_type(tmp_path, capsys) -> None:
+    path = child_of_tiny(
+        tmp_path,
+        """
+        policies:
+          - id: ban2026
+            type: ban
+            start: 2026-01-01
+          - id: no_type
+            start: 2026-01-01
+        """,
+    )
+    assert problems(capsys, str(path)) == [
+        f"{path}:4 › policies.ban2026: unknown type 'ban'; allowed: {POLICY_TYPES}",
+        f"{path}:6 › policies.no_type: missing required key 'type'; allowed types: {POLICY_TYPES}",
+    ]
+
+
+def test_missing_file(tmp_path, capsys) -> None:
+    path = tmp_path / "nope.yaml"
+    assert problems(capsys, str(path)) == [f"{path} › file not found"]
+
+
+def test_extends_missing_file(tmp_path, capsys) -> None:
+    path = write(tmp_path, "child.yaml", "name: x\nextends: base.yaml\n")
+    assert problems(capsys, str(path)) == [
+        f"{path}:2 › extends: file not found: {tmp_path / 'base.yaml'}"
+    ]
+
+
+def test_extends_cycle(tmp_path, capsys) -> None:
+    a = write(tmp_path, "a.yaml", "extends: b.yaml\n")
+    write(tmp_path, "b.yaml", "extends: sub/c.yaml\n")
+    (tmp_path / "sub").mkdir()
+    c = write(tmp_path / "sub", "c.yaml", "name: c\nextends: ../a.yaml\n")
+    assert problems(capsys, str(a)) == [
+        f"{c}:2 › extends: extends cycle: a.yaml → b.yaml → sub/c.yaml → a.yaml"
+    ]
+
+
+def test_several_problems_in_one_file(tmp_path, capsys) -> None:
+    path = write(
+        tmp_path,
+        "many.yaml",
+        """
+        name: 2many
+        horizon: {start: 2025-01-01, end: 2024-01-01}
+        elements: {NdPr: {}}
+        commodities:
+          NdPr_oxide: {kind: oxide, contains: {NdPr: 1.5}}
+        buyers:
+          auto:
+            country: JP
+            demand: {NdPr_oxide: {rate_t_per_year: 100, growth: 0.1}}
+        lanes:
+          - {origin: CN, destination: JP}
+        """,
+    )
+    assert problems(capsys, str(path)) == [
+        f"{path}:1 › name: expected an id: a letter, then letters, digits, _ or - (got '2many')",
+        f"{path}:2 › horizon: end (2024-01-01) must be after start (2025-01-01)",
+        f"{path}:5 › commodities.NdPr_oxide.contains.NdPr: must be <= 1 (got 1.5)",
+        f"{path}:9 › buyers.auto.demand.NdPr_oxide: unknown key 'growth'; allowed: {keys(Demand)}",
+        f"{path}:11 › lanes.0: missing required key 'transit_days'",
+    ]
+
+
+def test_problems_in_several_files(tmp_path, capsys) -> None:
+    bad = write(tmp_path, "bad.yaml", "name: x\n")
+    code, out, err = cli(capsys, "validate", str(TINY), str(bad))
+    assert code == 2
+    assert out == [f"ok: {TINY} (scenario tiny, sha256 {load(TINY).sha256})"]
+    assert err == [
+        f"{bad} › missing required key 'horizon'",
+        f"{bad} › missing required key 'elements'",
+        f"{bad} › missing required key 'commodities'",
+        f"{bad} › missing required key 'buyers'",
+    ]
+
+
+def test_problem_located_in_the_file_that_set_the_key(tmp_path, capsys) -> None:
+    base = write(
+        tmp_path,
+        "base.yaml",
+        TINY.read_text().replace("capacity: {NdPr_oxide: 1000}", "capacity: {NdPr_oxide: -1}"),
+    )
+    path = write(tmp_path, "child.yaml", "extends: base.yaml\nseed: -3\n")
+    assert problems(capsys, str(path), "--set", "lanes.1.transit_days=x") == [
+        "--set › lanes.1.transit_days: expected a number (got 'x')",
+        f"{path}:2 › seed: must be >= 0 (got -3)",
+    ]
+    assert problems(capsys, str(path), "--set", "seed=1") == [
+        f"{base}:23 › facilities.mine.capacity.NdPr_oxide: must be > 0 (got -1)"
+    ]
+
+
+def test_bad_overrides(capsys) -> None:
+    sets = [
+        "policies.mine_fyre.end=2025-08-01",
+        "lanes.7.transit_days=3",
+        "seed",
+        "horizon.start.day=3",
+        "description=[unclosed",
+        "extends=other.yaml",
+    ]
+    assert problems(capsys, str(TINY), *(arg for text in sets for arg in ("--set", text))) == [
+        "--set › policies.mine_fyre.end: no entry with id 'mine_fyre' in policies; known: mine_fire",
+        "--set › lanes.7.transit_days: no entry '7' in lanes; entries are numbered 0 to 1",
+        "--set › expected KEY=VALUE (got 'seed')",
+        "--set › horizon.start.day: cannot set 'day' inside horizon.start, which is 2025-01-01",
+        "--set › description: cannot read value '[unclosed': "
+        "expected ',' or ']', but got '<stream end>'",
+        "--set › extends: extends is resolved before --set; it cannot be overridden",
+    ]
+
+
+def test_run_with_problems_writes_nothing(tmp_path, capsys) -> None:
+    path = child_of_tiny(tmp_path, "seed: -1\n")
+    out = tmp_path / "out"
+    code, stdout, err = cli(capsys, "run", str(path), "--out", str(out), "--reps", "2")
+    assert (code, stdout) == (2, [])
+    assert err == [f"{path}:2 › seed: must be >= 0 (got -1)"]
+    assert not out.exists()
+
+
+def test_load_raises_with_all_problems(tmp_path) -> None:
+    path = child_of_tiny(tmp_path, "seed: -1\nname: 9\n")
+    with pytest.raises(ScenarioError) as info:
+        load(path)
+    assert [p.path for p in info.value.problems] == ["seed", "name"]
+    assert info.value.problems[0] == Problem(str(path), 2, "seed", "must be >= 0 (got -1)")

@@ -30,6 +30,7 @@ def one_supplier(
         "name": "one_supplier",
         "horizon": {"start": start, "end": start + dt.timedelta(days=days)},
         "seed": 7,
+        "initial_pipeline": False,  # empty lanes at the start, as the closed forms assume
         "elements": {"NdPr": {"members": ["Nd", "Pr"]}},
         "commodities": {"magnet": {"kind": "magnet", "contains": {"NdPr": 0.3}}},
         "facilities": {

@@ -39,3 +39,22 @@ def test_material_in_transit_at_the_end_is_what_left_within_the_last_transit_tim
     dep = np.array(lane.departures)
     recent = dep[dep[:, 0] > 365 - 16.0, 1].sum()
     assert sum(s.quantity for s in lane.in_transit) == pytest.approx(recent)
+
+
+def test_initial_pipeline_starts_the_lane_in_steady_state():
+    """With the lane seeded, the buyer's first order is one review period of demand (not the
+    whole pipeline), and the seeded material lands evenly over the first transit time."""
+    d, L, R, safety = 12.0, 16.0, 7.0, 20.0
+    doc = one_supplier(
+        rate_per_day=d, transit=L, review=R, days=120, initial=safety * d, safety_days=safety
+    )
+    doc["initial_pipeline"] = True
+    net = simulate(scenario(doc), 0, 3)
+    lane = next(iter(net.lanes.values()))
+    assert lane.seeded == pytest.approx(d * L)
+    first_day = sum(q for t, q in lane.departures if t == 0.0)
+    assert first_day == pytest.approx(d * R)
+    arrivals = np.array(net.buyers["oem"].points["magnet"].arrivals)
+    early = arrivals[arrivals[:, 0] < L]
+    assert early[:, 1].sum() == pytest.approx(d * L)
+    assert net.buyers["oem"].points["magnet"].cum_shortage == 0.0

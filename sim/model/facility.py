@@ -69,6 +69,13 @@ class Facility(Node):
             f *= (1.0 + self.growth_per_year) ** (day / 365.0)
         return f
 
+    def available(self, now: float) -> bool:
+        return self.online_day is None or now >= self.online_day
+
+    def capacity_rate(self, commodity: str, now: float) -> float:
+        per = self.outputs.get(commodity, 0.0)
+        return self.activity_per_day * self.capacity_factor(now) * per if per else 0.0
+
     def can_ship(self) -> bool:
         return self.outage_factor > 0.0
 
@@ -108,8 +115,9 @@ class Facility(Node):
             if per > 0:
                 activity = min(activity, self.stock(commodity).level / per)
         need = 0.0
+        factor = self.capacity_factor(now)
         for commodity in self.capacity:
-            target = self.output_cover_days * self.capacity[commodity] / 365.0
+            target = self.output_cover_days * factor * self.capacity[commodity] / 365.0
             gap = target + self.backlog_qty(commodity) - self.stock(commodity).level
             need = max(need, gap / self.outputs[commodity])
         activity = min(activity, need)

@@ -28,6 +28,7 @@ class Lane:
     capacity_per_day: float | None = None
     next_free: float = 0.0
     shipped: float = 0.0
+    seeded: float = 0.0  # in transit when the run starts (departed before day 0)
     delivered: float = 0.0
     in_transit: set[Shipment] = field(default_factory=set)
     departures: list[tuple[float, float]] = field(default_factory=list)  # (time, t)
@@ -44,6 +45,12 @@ class Lane:
         self.in_transit.add(shipment)
         self.departures.append((depart, shipment.quantity))
         self.commodities.append(shipment.commodity)
+        ctx.at(shipment.arrival, lambda: self._arrive(shipment))
+
+    def seed(self, ctx: Context, shipment: Shipment) -> None:
+        """Put a shipment that left before the start on the lane; it lands at `arrival`."""
+        self.seeded += shipment.quantity
+        self.in_transit.add(shipment)
         ctx.at(shipment.arrival, lambda: self._arrive(shipment))
 
     def _arrive(self, shipment: Shipment) -> None:

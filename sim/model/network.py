@@ -13,6 +13,7 @@ from sim.model.node import Node
 from sim.model.ordering import OrderingRule
 from sim.model.orders import Shipment
 from sim.model.params import Params
+from sim.model.pipeline import seed_pipelines
 from sim.model.policies import PolicyRuntime, build_policy
 from sim.model.sourcing import Sourcing
 from sim.model.stock import Origin
@@ -77,6 +78,7 @@ class Network:
         stock = supplier.stock(commodity)
         stock.ship(qty)
         buyer.on_order[commodity] = buyer.on_order.get(commodity, 0.0) + qty
+        buyer.ordered[commodity] = buyer.ordered.get(commodity, 0.0) + qty
         shipment = Shipment(supplier, buyer, commodity, qty, dict(stock.origin), self.ctx.now)
         self.ship(shipment)
         return shipment
@@ -206,8 +208,8 @@ class Network:
             node = self.nodes[nid]
             for c, s in node_spec.sourcing.items():
                 self.link_sourcing(node, c, s)
-        for spec in sc.policies:
-            runtime = build_policy(self, spec)
+        for policy in sc.policies:
+            runtime = build_policy(self, policy)
             self.policies.append(runtime)
             kind = type(runtime)
             if kind.admits is not PolicyRuntime.admits or (
@@ -227,6 +229,7 @@ class Network:
             alternates=[self.nodes[a] for a in spec.alternates],
             qualification=v(spec.qualification_days, f"{path}.qualification_days"),
             patience=v(spec.patience_days, f"{path}.patience_days"),
+            split=spec.split,
         )
         node.on_order.setdefault(commodity, 0.0)
 
@@ -243,6 +246,8 @@ class Network:
         env = self.ctx.env
         for p in self.policies:
             p.schedule()
+        if self.scenario.initial_pipeline:
+            seed_pipelines(self)
         for fac in self.facilities.values():
             env.process(fac.process())
         for buyer in self.buyers.values():

@@ -40,6 +40,14 @@ class Node:
         return s
 
     # --- selling -------------------------------------------------------------------------
+    def available(self, now: float) -> bool:
+        """Can the node take orders at `now` (e.g. a plant that is online)?"""
+        return True
+
+    def capacity_rate(self, commodity: str, now: float) -> float:
+        """Tonnes of `commodity` per day the node can make at `now` (0 if it makes none)."""
+        return 0.0
+
     def can_ship(self) -> bool:
         """False while the node cannot ship at all (e.g. during an outage)."""
         return True

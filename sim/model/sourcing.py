@@ -3,7 +3,11 @@
 A preferred supplier whose oldest open order from us is older than `patience` days is marked
 failing: our open orders there are cancelled, its share goes to qualified alternates, and the
 alternates not yet qualified start a qualification of `qualification` days. A failing supplier
-is tried again after another `patience` days.
+is tried again after another `patience` days. A supplier that is not yet online gets no share
+(the others are renormalised) and is not counted as failing.
+
+With `split = "capacity"` each supplier's weight is its share times its capacity for the
+commodity at the time of the order, so ramping plants take a growing part of the orders.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ class Sourcing:
     alternates: list[Node]
     qualification: float
     patience: float
+    split: str = "shares"
     qualified: set[Node] = field(default_factory=set)
     qualifying: set[Node] = field(default_factory=set)
     failing_until: dict[Node, float] = field(default_factory=dict)
@@ -59,12 +64,18 @@ class Sourcing:
     def weights(self, now: float) -> dict[Node, float]:
         """Share of a new order for each supplier, given who is failing now."""
         failing = {s for s, t in self.failing_until.items() if t > now}
-        weights = {s: w for s, w in self.preferred.items() if s not in failing}
+        weights = {s: w for s, w in self.preferred.items() if s not in failing and s.available(now)}
         lost = sum(w for s, w in self.preferred.items() if s in failing)
-        backups = [a for a in self.alternates if a in self.qualified and a not in failing]
+        backups = [
+            a
+            for a in self.alternates
+            if a in self.qualified and a not in failing and a.available(now)
+        ]
         if lost > 0 and backups:
             for a in backups:
                 weights[a] = weights.get(a, 0.0) + lost / len(backups)
+        if self.split == "capacity":
+            weights = {s: w * s.capacity_rate(self.commodity, now) for s, w in weights.items()}
         total = sum(weights.values())
         if total <= 0:  # nobody else can ship: keep asking the preferred suppliers
             return dict(self.preferred)

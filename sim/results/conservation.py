@@ -41,14 +41,18 @@ def check(network: Network) -> list[str]:
                 for sh in lane.in_transit
                 if sh.commodity == c
             )
-            err = node.on_order.get(c, 0.0) - open_qty - transit
+            held = sum(
+                sh.quantity for sh in network.custody.held if sh.buyer is node and sh.commodity == c
+            )
+            err = node.on_order.get(c, 0.0) - open_qty - transit - held
             if _off(err, node.ordered.get(c, 0.0)):
                 bad.append(f"{node.id} {c}: on-order book off by {err:.6g} t")
+    bad += _dispatch(network)
     for (o, d), lane in network.lanes.items():
         in_transit = sum(sh.quantity for sh in lane.in_transit)
-        err = lane.shipped - lane.delivered - in_transit
-        if _off(err, lane.shipped):
-            bad.append(f"lane {o}->{d}: shipped − delivered − in transit = {err:.6g} t")
+        err = lane.shipped + lane.seeded - lane.delivered - in_transit
+        if _off(err, lane.shipped + lane.seeded):
+            bad.append(f"lane {o}->{d}: shipped + seeded − delivered − in transit = {err:.6g} t")
     for fac in network.facilities.values():
         activity = sum(a for _, _, a, _ in fac.activity_log)
         wip = {c: q for c, q, _ in fac.wip}
@@ -67,4 +71,32 @@ def check(network: Network) -> list[str]:
             err = point.cum_demand - point.stock.consumed - point.cum_shortage
             if _off(err, point.cum_demand):
                 bad.append(f"{buyer.id} {c}: demand − consumed − shortage = {err:.6g} t")
+    return bad
+
+
+def _dispatch(network: Network) -> list[str]:
+    """Every tonne a node shipped left on a lane, is held in custody, or came back to it."""
+    bad: list[str] = []
+    out: dict[tuple[str, str], float] = {}
+    for (o, _), lane in network.lanes.items():
+        for (_, q), c in zip(lane.departures, lane.commodities, strict=True):
+            out[(o, c)] = out.get((o, c), 0.0) + q
+    for sh in network.custody.held:
+        key = (sh.supplier.id, sh.commodity)
+        out[key] = out.get(key, 0.0) + sh.quantity
+    for key, q in network.custody.returned.items():
+        out[key] = out.get(key, 0.0) + q
+    for node in network.nodes.values():
+        for c, s in node.stocks.items():
+            err = s.shipped - out.pop((node.id, c), 0.0)
+            if _off(err, s.shipped):
+                bad.append(f"{node.id} {c}: shipped − on lanes − held − returned = {err:.6g} t")
+    for (nid, c), q in out.items():
+        if _off(q, q):
+            bad.append(f"{nid} {c}: {q:.6g} t dispatched that its stock never shipped")
+    custody = network.custody
+    err = custody.intercepted - custody.released - sum(custody.returned.values())
+    err -= custody.held_qty()
+    if _off(err, custody.intercepted):
+        bad.append(f"custody: intercepted − released − returned − held = {err:.6g} t")
     return bad

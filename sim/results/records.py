@@ -9,9 +9,17 @@ import numpy as np
 import pandas as pd
 
 from sim.results.metrics import summarise
+from sim.results.prices import price_index
 from sim.results.series import daily_flows, daily_from_trace
 
-BUYER_COLUMNS = ["demand_t", "delivered_t", "shortage_t", "inventory_t", "days_of_cover"]
+BUYER_COLUMNS = [
+    "demand_t",
+    "delivered_t",
+    "shortage_t",
+    "inventory_t",
+    "days_of_cover",
+    "price_index",  # scarcity price index of the buyer's country (NaN without `prices:`)
+]
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,7 @@ def collect(network, replication: int, seed: int) -> ReplicationResult:  # type:
                 )
             )
     buyers = pd.concat(frames, ignore_index=True)
+    buyers["price_index"] = price_index(network, buyers)
     lane_frames = []
     for (o, dest), lane in sorted(network.lanes.items()):
         if not lane.departures:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from sim.scenario.distributions import Fixed, Lognormal, Normal, Number, Triangular, Uniform
+from sim.scenario.policy_references import check_policy_references
 from sim.scenario.schema import (
     Buyer,
     Facility,
@@ -33,6 +34,7 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
         *_lanes(s),
         *_signs(s),
         *_policies(s),
+        *check_policy_references(s),
     ]
 
 

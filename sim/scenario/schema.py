@@ -125,6 +125,11 @@ class Sourcing(Strict):
     patience_days: Number = Field(
         default=30.0, description="Days a supplier may fail to ship before alternates qualify."
     )
+    split: Literal["shares", "capacity"] = Field(
+        default="shares",
+        description="shares: orders split by the shares; capacity: by share × each supplier's "
+        "capacity for the commodity at the time (ramping plants take a growing part).",
+    )
 
 
 class Facility(Strict):
@@ -340,9 +345,14 @@ class ExportControl(PolicyBase):
     destinations: Literal["all"] | list[str] | AllBut = Field(
         default="all", description="`all`, a list of countries/node ids, or `{all_but: [...]}`."
     )
-    mode: Literal["ban", "quota", "license"]
-    quota: Quota | None = None
-    license: License | None = None
+    mode: Literal["ban", "quota", "license"] = Field(
+        description="ban: nothing covered leaves; quota: at most `quota.tonnes` per period; "
+        "license: each covered shipment needs a licence (see `license`)."
+    )
+    quota: Quota | None = Field(default=None, description="Required with mode quota.")
+    license: License | None = Field(
+        default=None, description="Licence terms with mode license (defaults if unset)."
+    )
     on_denied: Literal["hold", "cancel", "resource"] = Field(
         default="hold",
         description="Blocked or refused shipments. hold: wait (a ban keeps the order open at the "
@@ -578,12 +588,14 @@ class Prices(Strict):
     commodities: list[str] | None = Field(
         default=None, description="Commodities indexed (all demanded ones if unset)."
     )
-    shortage_elasticity: Number = Field(
-        default=1.0,
-        description="Rise of log(index) per 30 days of complete shortfall (shortage = demand).",
+    shortage_multiple: Number = Field(
+        default=10.0,
+        description="Index the scarcity part tends to under complete shortfall (shortage = "
+        "demand); a shortfall fraction f gives shortage_multiple^f.",
     )
+    rise_days: Number = Field(default=60.0, description="Time constant of the rise.")
     half_life_days: Number = Field(
-        default=365.0, description="Half-life of the scarcity component once supply recovers."
+        default=365.0, description="Half-life of the decline once supply recovers."
     )
     controlled_premium: Number = Field(
         default=2.5,
@@ -604,6 +616,12 @@ class Scenario(Strict):
     extends: str | None = Field(default=None, description="Base scenario file, relative path.")
     horizon: Horizon
     seed: int = Field(default=0, ge=0)
+    initial_pipeline: bool = Field(
+        default=True,
+        description="Start with lanes carrying what steady ordering keeps in transit (each "
+        "node's use × supplier share × mean transit time, landing evenly over the transit time); "
+        "false starts with empty lanes.",
+    )
     elements: dict[str, Element]
     commodities: dict[str, Commodity]
     facilities: dict[str, Facility] = Field(default_factory=dict)

@@ -1,0 +1,56 @@
+"""Material already in transit at the start: what steady ordering keeps on each lane.
+
+For every node, sourced commodity and supplier, the quantity in flight in steady state is
+use per day × the supplier's share × the lane's mean transit time. It is put on the lane as
+lots of one review period's worth, landing evenly over the first transit time, so a run does
+not begin with every buyer ordering its whole pipeline at once.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from sim.model.buyer import Buyer
+from sim.model.facility import Facility
+from sim.model.orders import Shipment
+
+if TYPE_CHECKING:
+    from sim.model.network import Network
+    from sim.model.node import Node
+
+
+def use_per_day(node: Node, commodity: str) -> float:
+    """What `node` uses of `commodity` per day at the start."""
+    if isinstance(node, Buyer):
+        point = node.points.get(commodity)
+        return point.rate if point is not None else 0.0
+    if isinstance(node, Facility):
+        return node.activity_per_day * node.capacity_factor(0.0) * node.inputs.get(commodity, 0.0)
+    return 0.0
+
+
+def seed_pipelines(network: Network) -> None:
+    ctx = network.ctx
+    for node in network.nodes.values():
+        review = node.ordering.review_days  # type: ignore[attr-defined]
+        for commodity, sourcing in node.sourcing.items():
+            use = use_per_day(node, commodity)
+            if use <= 0:
+                continue
+            for supplier, share in sourcing.weights(0.0).items():
+                lane = network.lane(supplier, node)
+                transit = lane.mean_transit()
+                total = use * share * transit
+                if total <= 0:
+                    continue
+                lots = max(1, math.ceil(transit / review))
+                origin = dict(supplier.stock(commodity).origin) or {supplier.country: 1.0}
+                for j in range(lots):
+                    arrival = transit * (j + 0.5) / lots
+                    q = total / lots
+                    sh = Shipment(supplier, node, commodity, q, origin, arrival - transit)
+                    sh.arrival = arrival
+                    lane.seed(ctx, sh)
+                    node.on_order[commodity] = node.on_order.get(commodity, 0.0) + q
+                    node.ordered[commodity] = node.ordered.get(commodity, 0.0) + q

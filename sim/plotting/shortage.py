@@ -11,6 +11,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import pandas as pd
 from matplotlib.axes import Axes
 
 if TYPE_CHECKING:
@@ -54,6 +55,43 @@ def plot_shortage(ensemble: Ensemble, ax: Axes | None = None, window: int = 30) 
 def save_shortage_figure(ensemble: Ensemble, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(10, 5.5))
     plot_shortage(ensemble, ax)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def plot_shortage_bands(
+    bands: pd.DataFrame, title: str, ax: Axes | None = None, window: int = 30
+) -> Axes:
+    """Fan chart from a bands table (`bands.parquet`): daily shortage as % of demand, median
+    with 50 % and 90 % bands across replications, each a centred `window`-day mean."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 5.5))
+    rows = bands[bands["variable"] == "shortage_frac"]
+    for (buyer, commodity), g in rows.groupby(["buyer", "commodity"], sort=True):
+        g = g.sort_values("date")
+        dates = pd.to_datetime(g["date"])
+        q = {
+            k: g[k].rolling(window, min_periods=1, center=True).mean() * 100.0
+            for k in ("p05", "p25", "p50", "p75", "p95")
+        }
+        (line,) = ax.plot(dates, q["p50"], lw=1.6, label=f"{buyer} · {commodity}")
+        ax.fill_between(dates, q["p25"], q["p75"], color=line.get_color(), alpha=0.25, lw=0)
+        ax.fill_between(dates, q["p05"], q["p95"], color=line.get_color(), alpha=0.10, lw=0)
+    ax.set_ylabel(f"unmet demand, % of demand ({window}-day mean of daily quantiles)")
+    ax.set_ylim(bottom=0)
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.grid(alpha=0.3)
+    ax.set_title(f"{title}: shortage by buyer and commodity (median, 50 % and 90 % bands)")
+    ax.legend(fontsize=7, ncol=2, loc="upper left", frameon=False)
+    return ax
+
+
+def save_shortage_bands_figure(bands: pd.DataFrame, title: str, path: Path) -> None:
+    fig, ax = plt.subplots(figsize=(10, 5.5))
+    plot_shortage_bands(bands, title, ax)
     fig.autofmt_xdate()
     fig.tight_layout()
     fig.savefig(path, dpi=120)

@@ -1,0 +1,71 @@
+"""Shared figure helpers: dated axes, units, saving (Agg backend; matplotlib only here)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+#: How each bands variable is shown: (scale factor, axis label).
+DISPLAY = {
+    "shortage_frac": (100.0, "unmet demand, % of demand"),
+    "shortage_t": (1.0, "unmet demand, t/day"),
+    "inventory_t": (1.0, "inventory, t"),
+    "days_of_cover": (1.0, "days of cover"),
+    "delivered_t": (1.0, "delivered, t/day"),
+    "demand_t": (1.0, "demand, t/day"),
+}
+PALETTE = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+
+
+def new_ax(figsize: tuple[float, float] = (8.0, 4.5)) -> Axes:
+    _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def date_axis(ax: Axes) -> None:
+    """Concise calendar dates on the x axis."""
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def grid(
+    n: int, ncols: int = 3, panel: tuple[float, float] = (4.6, 3.0)
+) -> tuple[Figure, list[Axes]]:
+    """A figure with `n` panels in rows of at most `ncols`; unused panels are hidden."""
+    ncols = max(1, min(ncols, n))
+    nrows = max(1, -(-n // ncols))
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(panel[0] * ncols, panel[1] * nrows + 0.6),
+        squeeze=False,
+        layout="constrained",
+    )
+    flat = list(axes.flat)
+    for ax in flat[n:]:
+        ax.set_visible(False)
+    return fig, flat[:n]
+
+
+def save(fig: Figure, path: str | Path, dpi: int = 110) -> Path:
+    """Write `fig` as PNG and close it."""
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+    return Path(path)
+
+
+def png_bytes(fig: Figure, dpi: int = 110) -> bytes:
+    """`fig` as PNG bytes; closes it."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return buf.getvalue()

@@ -1,0 +1,141 @@
+"""`minsim report DIR`: one self-contained HTML page for a run, compare or sweep directory."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import sim
+from sim.plotting.common import png_bytes
+from sim.report import html
+from sim.report.figures import FIGURES, marks
+from sim.report.files import write_atomic
+from sim.report.rundir import OutputDir, read_output_dir
+from sim.report.tables import formatted, headline, policy_table
+
+REPORT = "report.html"
+_LEFT = ("scenario", "variant", "buyer", "commodity", "settings", "id", "type", "description")
+
+
+def build_report(path: str | Path) -> Path:
+    """Write DIR/figures/*.png and DIR/report.html (each atomically) from DIR's tables."""
+    out = read_output_dir(path)
+    figs = []
+    for name, caption, fig in FIGURES[out.kind](out):
+        png = png_bytes(fig)
+        write_atomic(out.path / "figures" / name, png)
+        figs.append(html.figure(png, caption, name))
+    page = html.page(_title(out), _subtitle(out), _sections(out, figs))
+    return write_atomic(out.path / REPORT, page)
+
+
+def _title(out: OutputDir) -> str:
+    m = out.manifest
+    if out.kind == "compare":
+        return "minsim comparison: " + " vs ".join(s["label"] for s in m.get("scenarios", []))
+    if out.kind == "sweep":
+        return f"minsim sweep: {m.get('scenario', '')}"
+    return f"minsim run: {m.get('scenario', '')}"
+
+
+def _subtitle(out: OutputDir) -> str:
+    m = out.manifest
+    return (
+        f"{m.get('reps')} replications, root seed {m.get('seed')}; minsim {m.get('version')}; "
+        f"report written {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+    )
+
+
+def _sections(out: OutputDir, figs: list[str]) -> list[tuple[str, str]]:
+    note = (
+        '<p class="note">Median [5th–95th percentile] across replications; "first shortage" is '
+        'the day of the horizon with the first shortfall, "recovery" the days from it until '
+        "no shortfall recurs (– where undefined); definitions in docs/analysis.md.</p>"
+    )
+    group = {"compare": "scenario", "sweep": "variant"}.get(out.kind)
+    metrics = out.metrics
+    if out.kind == "sweep":
+        metrics = metrics[metrics["variant"] == "baseline"]
+        group = None
+    sections = []
+    if out.kind == "sweep" and "sweep" in out.tables:
+        t = out.tables["sweep"]
+        t = t[
+            ["settings", *[c for c in t.columns if c.startswith(("shortage", "ci", "p0", "diff"))]]
+        ]
+        sections.append(
+            (
+                "Sweep results",
+                '<p class="note">Main metric: total shortage of all buyers, % of demand; mean '
+                "with 95 % confidence interval, and the paired difference from the baseline "
+                "(same random numbers).</p>" + html.table(formatted(t), _LEFT),
+            )
+        )
+    sections.append(
+        (
+            "Headline metrics" + (" (baseline)" if out.kind == "sweep" else ""),
+            html.table(headline(metrics, group), _LEFT) + note,
+        )
+    )
+    if out.kind == "compare" and "differences" in out.tables:
+        d = out.tables["differences"]
+        d = d[d["metric"].isin(["shortage_pct", "fill_rate", "shortage_days"])]
+        sections.append(
+            (
+                "Differences (paired, same seeds)",
+                '<p class="note">Scenario − reference per replication; mean and 95 % confidence '
+                "interval (Student t).</p>"
+                + html.table(formatted(d.drop(columns=["reference"])), [*_LEFT, "metric"]),
+            )
+        )
+    sections.append(("Figures", "".join(figs) or "<p>No figures.</p>"))
+    sections.append(("Assumptions", _assumptions(out)))
+    sections.append(("Provenance", _provenance(out)))
+    return sections
+
+
+def _assumptions(out: OutputDir) -> str:
+    parts = []
+    pm = marks(out)
+    parts.append(
+        "<p>Policies and their dates:</p>" + html.table(policy_table(pm), _LEFT)
+        if pm
+        else "<p>No dated policies.</p>"
+    )
+    if "inputs_diff" in out.texts:
+        parts.append("<p>Inputs that differ from the reference scenario:</p>")
+        parts.append(f"<pre>{html.esc(out.texts['inputs_diff'])}</pre>")
+    if out.kind == "sweep":
+        vary = out.manifest.get("vary", {})
+        mode = "full grid" if out.manifest.get("grid") else "one at a time"
+        lines = "\n".join(f"{k}: {', '.join(map(str, v))}" for k, v in vary.items())
+        parts.append(f"<p>Varied ({mode}):</p><pre>{html.esc(lines)}</pre>")
+    return "".join(parts)
+
+
+def _provenance(out: OutputDir) -> str:
+    m = out.manifest
+    items: list[tuple[str, Any]] = []
+    if out.kind == "compare":
+        for s in m.get("scenarios", []):
+            items.append((s["label"], f"{s.get('file') or '(in memory)'} · sha256 {s['sha256']}"))
+            if s.get("overrides"):
+                items.append((f"{s['label']} overrides", s["overrides"]))
+    else:
+        items += [
+            ("scenario", m.get("scenario")),
+            ("scenario file", m.get("scenario_file")),
+            ("scenario sha256", m.get("scenario_sha256")),
+            ("overrides", m.get("overrides") or "none"),
+        ]
+    items += [
+        ("seed", m.get("seed")),
+        ("replications", m.get("reps")),
+        ("minsim version", m.get("version")),
+        ("command", " ".join(m.get("command") or []) or "(Python API)"),
+        ("started", m.get("started")),
+        ("finished", m.get("finished")),
+        ("report generated by", f"minsim {sim.__version__}"),
+    ]
+    return html.definitions([(k, v) for k, v in items if v is not None])

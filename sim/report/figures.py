@@ -1,0 +1,142 @@
+"""The figures of a report, per kind of output directory: (file name, caption, figure)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from sim.analysis.policies import PolicyMark, merged_marks
+from sim.plotting.compare import overlay_grid, plot_differences
+from sim.plotting.fan import fan_grid, pairs, worst_pairs
+from sim.plotting.flows import flows_grid, plot_flow_shift, split_at
+from sim.plotting.tornado import plot_tornado
+from sim.report.rundir import OutputDir
+
+FigureSpec = tuple[str, str, Figure]
+
+
+def marks(out: OutputDir) -> list[PolicyMark]:
+    """Policy dates of every scenario in the directory (see `merged_marks`)."""
+    return merged_marks(out.documents)
+
+
+def _reps(out: OutputDir) -> int:
+    return int(out.manifest.get("reps", 0))
+
+
+def run_figures(out: OutputDir) -> list[FigureSpec]:
+    pm = marks(out)
+    n = _reps(out)
+    name = out.manifest.get("scenario", "")
+    shown = worst_pairs(out.bands)
+    total = len(pairs(out.bands))
+    which = "" if len(shown) == total else f" ({len(shown)} of {total} pairs: most short first)"
+    specs: list[FigureSpec] = [
+        (
+            "shortage_fan.png",
+            f"Unmet demand per buyer and commodity{which}, % of daily demand: median, 50 % and "
+            f"90 % bands over {n} replications, 30-day centred mean of each. Vertical lines: "
+            "policy starts (solid) and ends (dotted).",
+            fan_grid(
+                out.bands, "shortage_frac", pm, f"{name}: shortage (n={n})", smooth=30, only=shown
+            ),
+        ),
+        (
+            "days_of_cover.png",
+            f"Buyer inventory in days of demand{which}: median, 50 % and 90 % bands.",
+            fan_grid(out.bands, "days_of_cover", pm, f"{name}: days of cover (n={n})", only=shown),
+        ),
+    ]
+    if len(out.flows):
+        specs.append(
+            (
+                "flows.png",
+                "Shipments by origin country, t/month (mean over replications), per commodity.",
+                flows_grid(out.flows, pm, title=f"{name}: flows by origin country"),
+            )
+        )
+        inside = [m for m in pm if out.flows["date"].min() < _ts(m.start) < out.flows["date"].max()]
+        if inside:
+            first = inside[0]
+            ax = plot_flow_shift(split_at(out.flows, first.start))
+            ax.set_title(f"origin mix before and from {first.id} ({first.start:%d %b %Y})")
+            specs.append(
+                (
+                    "flows_shift.png",
+                    f"Average monthly shipments by origin, before vs from the first policy date "
+                    f"({first.id}), all commodities.",
+                    _fig(ax),
+                )
+            )
+    return specs
+
+
+def compare_figures(out: OutputDir) -> list[FigureSpec]:
+    pm = marks(out)
+    labels = list(dict.fromkeys(out.bands["scenario"]))
+    by = {lab: out.bands[out.bands["scenario"] == lab] for lab in labels}
+    specs: list[FigureSpec] = [
+        (
+            "overlay_shortage.png",
+            "Unmet demand, % of daily demand: median and 50 % band per scenario (same seeds), "
+            "30-day centred mean of each.",
+            overlay_grid(by, "shortage_frac", pm, title="shortage by scenario", smooth=30),
+        ),
+        (
+            "overlay_cover.png",
+            "Days of cover: median and 50 % band per scenario.",
+            overlay_grid(by, "days_of_cover", pm, title="days of cover by scenario"),
+        ),
+    ]
+    diffs = out.tables.get("differences")
+    if diffs is not None and len(diffs):
+        specs.append(
+            (
+                "differences.png",
+                "Paired differences in total shortage (percentage points of demand) against the "
+                "first scenario: mean and 95 % confidence interval over replications.",
+                _fig(plot_differences(diffs, "shortage_pct")),
+            )
+        )
+    if len(out.flows):
+        fl = {lab: out.flows[out.flows["scenario"] == lab] for lab in labels}
+        specs.append(
+            (
+                "flows_shift.png",
+                "Average monthly shipments by origin country per scenario, all commodities.",
+                _fig(plot_flow_shift(fl)),
+            )
+        )
+    return specs
+
+
+def sweep_figures(out: OutputDir) -> list[FigureSpec]:
+    effects = out.tables.get("effects")
+    table = out.tables.get("sweep")
+    if effects is None or table is None or effects.empty:
+        return []
+    base = float(table.loc[table["variant"] == "baseline", "shortage_pct_mean"].iloc[0])
+    effects = effects.assign(value=effects["value"].astype(str))
+    ax = plot_tornado(effects, base, xlabel="total shortage, % of demand (mean over replications)")
+    return [
+        (
+            "tornado.png",
+            "Total shortage (% of demand, all buyers) for the lowest and highest outcome of each "
+            "varied input, around the baseline.",
+            _fig(ax),
+        )
+    ]
+
+
+def _fig(ax: Axes) -> Figure:
+    fig = ax.figure
+    assert isinstance(fig, Figure)
+    return fig
+
+
+def _ts(d: object) -> pd.Timestamp:
+    return pd.Timestamp(d)
+
+
+FIGURES = {"run": run_figures, "compare": compare_figures, "sweep": sweep_figures}

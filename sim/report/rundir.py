@@ -1,0 +1,121 @@
+"""Reading an output directory (run, compare or sweep) back into tables for the report."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from sim.analysis.bands import bands, country_flows
+from sim.analysis.metrics import overall, replication_metrics
+
+RESOLVED = "scenario.resolved.yaml"
+
+
+@dataclass
+class OutputDir:
+    """Tables of an output directory; `kind` is run, compare or sweep."""
+
+    path: Path
+    kind: str
+    manifest: dict[str, Any]
+    metrics: pd.DataFrame
+    bands: pd.DataFrame
+    flows: pd.DataFrame
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
+
+
+def _parquet(path: Path) -> pd.DataFrame:
+    df = pd.read_parquet(path)
+    if "date" in df.columns:
+        df["date"] = pd.to_datetime(df["date"])
+    return df
+
+
+def _countries(doc: dict[str, Any]) -> dict[str, str]:
+    nodes = {**(doc.get("facilities") or {}), **(doc.get("buyers") or {})}
+    return {k: str(v.get("country", k)) for k, v in nodes.items() if isinstance(v, dict)}
+
+
+def _from_timeseries(path: Path, doc: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Bands and country flows from a per-replication timeseries.parquet."""
+    ts = _parquet(path)
+    start = ts["date"].min()
+    ts["day"] = (ts["date"] - start).dt.days
+    b = ts[ts["record"] == "buyer"]
+    reps = int(b["replication"].nunique())
+    country = _countries(doc)
+    ln = ts[ts["record"] == "lane"]
+    lanes = pd.DataFrame(
+        {
+            "day": ln["day"],
+            "origin_country": ln["origin"].map(lambda n: country.get(n, n)),
+            "destination_country": ln["buyer"].map(lambda n: country.get(n, n)),
+            "commodity": ln["commodity"],
+            "flow_t": ln["flow_t"],
+        }
+    )
+    return bands(b, start.date()), country_flows(lanes, start.date(), reps)
+
+
+def _run_document(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    if (path / RESOLVED).exists():
+        return read_yaml(path / RESOLVED)
+    file = manifest.get("scenario_file")
+    if file and Path(file).exists():  # older run directories: the file as it is now
+        from sim.scenario.loader import load
+
+        sets = [f"{k}={json.dumps(v)}" for k, v in (manifest.get("overrides") or {}).items()]
+        return load(file, sets).document
+    return {}
+
+
+def read_output_dir(path: str | Path) -> OutputDir:
+    """Read manifest, metrics, bands and flows (and the kind's extra tables) of a directory."""
+    path = Path(path)
+    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    kind = str(manifest.get("kind", "run"))
+    summary = pd.read_csv(path / "summary.csv")
+    if kind == "run":
+        doc = _run_document(path, manifest)
+        if (path / "bands.parquet").exists():
+            bnd = _parquet(path / "bands.parquet")
+            flows = _parquet(path / "flows.parquet") if (path / "flows.parquet").exists() else None
+        else:
+            bnd, flows = _from_timeseries(path / "timeseries.parquet", doc)
+        if flows is None:
+            flows = pd.DataFrame(columns=["date", "origin_country", "destination_country"])
+        m = replication_metrics(summary)
+        m = pd.concat([m, overall(m)], ignore_index=True)
+        name = str(manifest.get("scenario", "scenario"))
+        return OutputDir(path, kind, manifest, m, bnd, flows, {name: doc})
+    out = OutputDir(
+        path,
+        kind,
+        manifest,
+        summary,
+        _parquet(path / "bands.parquet"),
+        _parquet(path / "flows.parquet"),
+    )
+    for entry in manifest.get("scenarios", []):
+        if entry.get("document") and (path / entry["document"]).exists():
+            out.documents[str(entry["label"])] = read_yaml(path / entry["document"])
+    if not out.documents and (path / RESOLVED).exists():
+        out.documents[str(manifest.get("scenario", "scenario"))] = read_yaml(path / RESOLVED)
+    for f in sorted(path.glob("*.csv")):
+        if f.stem != "summary":
+            out.tables[f.stem] = pd.read_csv(f, keep_default_na=False, na_values=[""])
+    for f in sorted(path.glob("*.txt")):
+        out.texts[f.stem] = f.read_text(encoding="utf-8")
+    return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -16,19 +16,23 @@ class Event:
     detail: str = ""
 
 
-@dataclass
 class Trace:
-    """Columns of floats appended at breakpoints (time first)."""
+    """Rows of floats appended at breakpoints (time first), read back as columns."""
 
-    fields: tuple[str, ...]
-    columns: list[list[float]] = field(default_factory=list)
+    __slots__ = ("fields", "rows")
 
-    def __post_init__(self) -> None:
-        self.columns = [[] for _ in self.fields]
+    def __init__(self, fields: tuple[str, ...]) -> None:
+        self.fields = fields
+        self.rows: list[tuple[float, ...]] = []
 
     def append(self, *values: float) -> None:
-        for col, v in zip(self.columns, values, strict=True):
-            col.append(v)
+        self.rows.append(values)
+
+    @property
+    def columns(self) -> list[list[float]]:
+        if not self.rows:
+            return [[] for _ in self.fields]
+        return [list(col) for col in zip(*self.rows, strict=True)]
 
 
 class Recorder:

@@ -46,6 +46,9 @@ class DemandPoint:
         self.noise_period = noise_period
         self.rng = rng
         self.noise = 1.0
+        # demand noise redrawn at the buyer's reviews (no process of its own) when the two
+        # periods coincide: the same draws at the same instants, one event fewer per period
+        self.noise_with_review = False
         self.shock = 1.0  # multiplier set by demand-shock policies
         self.response = 1.0  # share of demand left after substitution (demand response)
         self.rate = rate_per_day
@@ -124,6 +127,8 @@ class Buyer(Node):
         while True:
             now = env.now
             for commodity, point in self.points.items():
+                if point.noise_with_review:
+                    point.draw_noise()
                 point.set_rate(now)
                 sourcing = self.sourcing[commodity]
                 self.check_suppliers(sourcing)

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.engine.context import Context
-from sim.scenario.distributions import Number, sample
+from sim.scenario.distributions import Fixed, Number, mean_of
 from sim.scenario.schema import Lane as LaneSpec
 
 if TYPE_CHECKING:
     from sim.model.node import Node
     from sim.model.orders import Shipment
+
+
+TRANSIT_BLOCK = 64
 
 
 @dataclass(eq=False)
@@ -33,34 +36,47 @@ class Lane:
     in_transit: set[Shipment] = field(default_factory=set)
     departures: list[tuple[float, float]] = field(default_factory=list)  # (time, t)
     commodities: list[str] = field(default_factory=list)  # commodity of each departure
+    _draws: list[float] = field(default_factory=list, repr=False)
+
+    def transit_time(self) -> float:
+        """Next transit time, drawn in blocks of `TRANSIT_BLOCK` from the lane's own stream."""
+        t = self.transit
+        if isinstance(t, int | float):
+            return max(0.0, float(t))
+        if isinstance(t, Fixed):
+            return max(0.0, t.value)
+        if not self._draws:
+            self._draws = t.sample_many(self.rng, TRANSIT_BLOCK)[::-1].tolist()
+        return max(0.0, self._draws.pop())
 
     def dispatch(self, ctx: Context, shipment: Shipment) -> None:
-        now = ctx.now
+        env = ctx.env
+        now = env.now
         depart = now
         if self.capacity_per_day:
             depart = max(now, self.next_free)
             self.next_free = depart + shipment.quantity / self.capacity_per_day
-        shipment.arrival = depart + max(0.0, sample(self.transit, self.rng))
+        shipment.arrival = depart + self.transit_time()
         self.shipped += shipment.quantity
         self.in_transit.add(shipment)
         self.departures.append((depart, shipment.quantity))
         self.commodities.append(shipment.commodity)
-        ctx.at(shipment.arrival, lambda: self._arrive(shipment))
+        env.timeout(shipment.arrival - now, shipment).callbacks.append(self._on_arrival)
 
     def seed(self, ctx: Context, shipment: Shipment) -> None:
         """Put a shipment that left before the start on the lane; it lands at `arrival`."""
         self.seeded += shipment.quantity
         self.in_transit.add(shipment)
-        ctx.at(shipment.arrival, lambda: self._arrive(shipment))
+        env = ctx.env
+        env.timeout(shipment.arrival - env.now, shipment).callbacks.append(self._on_arrival)
 
-    def _arrive(self, shipment: Shipment) -> None:
+    def _on_arrival(self, event: Any) -> None:
+        shipment = event.value
         self.in_transit.discard(shipment)
         self.delivered += shipment.quantity
         self.destination.receive(shipment)
 
     def mean_transit(self) -> float:
-        from sim.scenario.distributions import mean_of
-
         return mean_of(self.transit)
 
 

@@ -83,12 +83,19 @@ class Network:
         self.ship(shipment)
         return shipment
 
+    @property
+    def gated(self) -> bool:
+        """Are there policies that may limit shipments?"""
+        return bool(self._gates)
+
     def admits(self, supplier: Node, buyer: Node, commodity: str) -> bool:
         return self.allowance(supplier, buyer, commodity) > 0.0
 
     def allowance(self, supplier: Node, buyer: Node, commodity: str) -> float:
         """Tonnes of `commodity` that active policies let `supplier` ship to `buyer` now."""
         allowed = math.inf
+        if not self._gates:
+            return allowed
         for gate in self._gates:
             if gate.active:
                 allowed = min(allowed, gate.allowance(supplier, buyer, commodity))
@@ -253,7 +260,10 @@ class Network:
         for buyer in self.buyers.values():
             for point in buyer.points.values():
                 if point.noise_cv > 0:
-                    env.process(point.noise_process())
+                    if point.noise_period == buyer.ordering.review_days:
+                        point.noise_with_review = True
+                    else:
+                        env.process(point.noise_process())
             env.process(buyer.process())
 
     def finish(self) -> None:

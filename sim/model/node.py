@@ -63,19 +63,25 @@ class Node:
             return
         stock = self.stock(commodity)
         net = self.network
+        gated = net.gated
+        now = net.ctx.env.now
         for order in list(queue):
-            if stock.level <= EPS:
+            level = stock.level
+            if level <= EPS:
                 break
-            if order.remaining <= EPS:
+            remaining = order.remaining
+            if remaining <= EPS:
                 queue.remove(order)
                 continue
-            allowed = net.allowance(self, order.buyer, commodity)
-            if allowed <= EPS:
-                continue
-            qty = min(order.remaining, stock.level, allowed)
+            qty = remaining if remaining < level else level
+            if gated:
+                allowed = net.allowance(self, order.buyer, commodity)
+                if allowed <= EPS:
+                    continue
+                qty = min(qty, allowed)
             stock.ship(qty)
-            order.remaining -= qty
-            net.ship(Shipment(self, order.buyer, commodity, qty, dict(stock.origin), net.ctx.now))
+            order.remaining = remaining - qty
+            net.ship(Shipment(self, order.buyer, commodity, qty, stock.origin, now))
             if order.remaining <= EPS:
                 queue.remove(order)
 

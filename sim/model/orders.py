@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from sim.model.node import Node
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Order:
     """An order still (partly) open at the supplier; `remaining` shrinks as shipments leave."""
 
@@ -26,7 +26,7 @@ class Order:
         self.remaining = self.quantity
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Shipment:
     """Material on its way from `supplier` to `buyer`."""
 

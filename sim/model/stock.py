@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-Origin = dict[str, float]  # country -> share of the material
+Origin = dict[str, float]  # country -> share of the material; never mutated once made
 
 
 def blend(a: Origin, qa: float, b: Origin, qb: float) -> Origin:
@@ -24,7 +24,7 @@ def blend(a: Origin, qa: float, b: Origin, qb: float) -> Origin:
     return out
 
 
-@dataclass
+@dataclass(slots=True)
 class Stock:
     """On-hand quantity (t) with every inflow and outflow counted, for the mass balance."""
 

@@ -19,6 +19,10 @@ class _Dist(BaseModel):
     def sample(self, rng: np.random.Generator) -> float:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def sample_many(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """`n` independent draws (vectorised; the same law as `sample`)."""
+        return np.array([self.sample(rng) for _ in range(n)])
+
     def mean(self) -> float:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -52,6 +56,9 @@ class Uniform(_Dist):
     def sample(self, rng: np.random.Generator) -> float:
         return float(rng.uniform(self.low, self.high))
 
+    def sample_many(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.uniform(self.low, self.high, n)
+
     def mean(self) -> float:
         return 0.5 * (self.low + self.high)
 
@@ -74,6 +81,11 @@ class Triangular(_Dist):
         if self.low == self.high:
             return self.low
         return float(rng.triangular(self.low, self.mode, self.high))
+
+    def sample_many(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        if self.low == self.high:
+            return np.full(n, self.low)
+        return rng.triangular(self.low, self.mode, self.high, n)
 
     def mean(self) -> float:
         return (self.low + self.mode + self.high) / 3.0
@@ -121,6 +133,9 @@ class Lognormal(_Dist):
 
     def sample(self, rng: np.random.Generator) -> float:
         return float(self.median * math.exp(self.sigma * rng.standard_normal()))
+
+    def sample_many(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return self.median * np.exp(self.sigma * rng.standard_normal(n))
 
     def mean(self) -> float:
         return self.median * math.exp(0.5 * self.sigma**2)

@@ -105,11 +105,37 @@ class Node:
         self.on_order[shipment.commodity] -= shipment.quantity
 
     def position(self, commodity: str) -> float:
-        return self.stock(commodity).level + self.on_order.get(commodity, 0.0)
+        """Inventory position: stock + on order, less what failing suppliers' shipments held
+        by policies (e.g. in a licence queue) may never bring."""
+        pos = self.stock(commodity).level + self.on_order.get(commodity, 0.0)
+        custody = self.network.custody
+        if custody.held:
+            sourcing = self.sourcing.get(commodity)
+            if sourcing is not None and sourcing.failing_until:
+                now = self.network.ctx.env.now
+                for shipment, _ in custody.held_for(self, commodity):
+                    if sourcing.failing_until.get(shipment.supplier, -1.0) > now:
+                        pos -= shipment.quantity
+        return pos
 
     def check_suppliers(self, sourcing: Sourcing) -> None:
-        """Cancel orders stuck at late suppliers and start qualifying alternates."""
-        for supplier in sourcing.late_suppliers(self.network.ctx.now):
+        """Cancel orders stuck at late suppliers and start qualifying alternates. A supplier
+        is late when an order of ours, or a shipment of ours held by a policy, has waited
+        longer than the sourcing's patience."""
+        now = self.network.ctx.env.now
+        late = sourcing.late_suppliers(now)
+        custody = self.network.custody
+        if custody.held:
+            for shipment, since in custody.held_for(self, sourcing.commodity):
+                s = shipment.supplier
+                if (
+                    now - since > sourcing.patience
+                    and (s in sourcing.preferred or s in sourcing.alternates)
+                    and s not in late
+                    and sourcing.failing_until.get(s, -1.0) <= now
+                ):
+                    late.append(s)
+        for supplier in late:
             self.drop_supplier(sourcing, supplier)
 
     def drop_supplier(self, sourcing: Sourcing, supplier: Node) -> None:

@@ -41,7 +41,11 @@ class ReplicationResult:
 def collect(network, replication: int, seed: int) -> ReplicationResult:  # type: ignore[no-untyped-def]
     """Turn a finished network into records (daily buyer series, lane flows, events)."""
     days = network.ctx.calendar.days
-    frames = []
+    # column order of the daily table: that of `daily_from_trace`, then days of cover
+    cols: dict[str, list[np.ndarray]] = {
+        k: [] for k in ("demand_t", "shortage_t", "delivered_t", "inventory_t", "days_of_cover")
+    }
+    ids: list[tuple[str, str]] = []
     for bid, buyer in network.buyers.items():
         for c, point in buyer.points.items():
             tr = point.trace.columns
@@ -56,47 +60,62 @@ def collect(network, replication: int, seed: int) -> ReplicationResult:  # type:
                 days,
             )
             with np.errstate(divide="ignore", invalid="ignore"):
-                cover = np.where(d["demand_t"] > 0, d["inventory_t"] / d["demand_t"], np.nan)
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "replication": replication,
-                        "buyer": bid,
-                        "commodity": c,
-                        "day": np.arange(days),
-                        **d,
-                        "days_of_cover": cover,
-                    }
+                d["days_of_cover"] = np.where(
+                    d["demand_t"] > 0, d["inventory_t"] / d["demand_t"], np.nan
                 )
-            )
-    buyers = pd.concat(frames, ignore_index=True)
+            for k in cols:
+                cols[k].append(d[k])
+            ids.append((bid, c))
+    n = len(ids)
+    buyers = pd.DataFrame(
+        {
+            "replication": np.full(n * days, replication, dtype=np.int64),
+            "buyer": np.repeat(np.array([b for b, _ in ids], dtype=object), days),
+            "commodity": np.repeat(np.array([c for _, c in ids], dtype=object), days),
+            "day": np.tile(np.arange(days, dtype=np.int64), n),
+            **{k: np.concatenate(v) if v else np.array([]) for k, v in cols.items()},
+        }
+    )
     buyers["price_index"] = price_index(network, buyers)
-    lane_frames = []
+    lane_keys: list[tuple[str, str, str, str, str]] = []
+    lane_days: list[np.ndarray] = []
+    lane_flows: list[np.ndarray] = []
     for (o, dest), lane in sorted(network.lanes.items()):
         if not lane.departures:
             continue
-        by_c: dict[str, list[tuple[float, float]]] = {}
-        for (t, q), c in zip(lane.departures, lane.commodities, strict=True):
-            by_c.setdefault(c, []).append((t, q))
-        for c, dep in sorted(by_c.items()):
-            arr = np.array(dep, dtype=float)
-            flow = daily_flows(arr[:, 0], arr[:, 1], days)
+        dep = np.array(lane.departures, dtype=float)
+        kinds = np.array(lane.commodities, dtype=object)
+        for c in sorted(set(lane.commodities)):
+            sel = kinds == c
+            flow = daily_flows(dep[sel, 0], dep[sel, 1], days)
             nz = np.flatnonzero(flow)
-            lane_frames.append(
-                pd.DataFrame(
-                    {
-                        "replication": replication,
-                        "origin": o,
-                        "destination": dest,
-                        "origin_country": lane.origin.country,
-                        "destination_country": lane.destination.country,
-                        "commodity": c,
-                        "day": nz,
-                        "flow_t": flow[nz],
-                    }
-                )
-            )
-    lanes = pd.concat(lane_frames, ignore_index=True) if lane_frames else _empty_lanes()
+            lane_keys.append((o, dest, lane.origin.country, lane.destination.country, c))
+            lane_days.append(nz)
+            lane_flows.append(flow[nz])
+    if lane_keys:
+        counts = [len(x) for x in lane_days]
+        key_cols = list(zip(*lane_keys, strict=True))
+        lanes = pd.DataFrame(
+            {
+                "replication": np.full(sum(counts), replication, dtype=np.int64),
+                **{
+                    name: np.repeat(np.array(key_cols[i], dtype=object), counts)
+                    for i, name in enumerate(
+                        (
+                            "origin",
+                            "destination",
+                            "origin_country",
+                            "destination_country",
+                            "commodity",
+                        )
+                    )
+                },
+                "day": np.concatenate(lane_days).astype(np.int64),
+                "flow_t": np.concatenate(lane_flows),
+            }
+        )
+    else:
+        lanes = _empty_lanes()
     ev = network.ctx.recorder.events
     events = pd.DataFrame(
         {

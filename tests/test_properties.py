@@ -201,11 +201,12 @@ def expected_capacity(doc: dict[str, Any], fid: str, day: float) -> float:
         ramp = f["ramp"]
         rate *= ramp[min(int(since // 365), len(ramp) - 1)]
     rate *= (1 + f.get("growth_per_year", 0.0)) ** (day / 365.0)
+    outage = 1.0  # overlapping outages: the lowest remaining capacity applies
     for p in doc["policies"]:
         if p["type"] == "facility_outage" and p["facility"] == fid:
             if (p["start"] - START).days <= day < (p["end"] - START).days:
-                rate *= p["capacity_factor"]
-    return rate
+                outage = min(outage, p["capacity_factor"])
+    return rate * outage
 
 
 def _watch(levels: list[float]):  # type: ignore[no-untyped-def]

@@ -34,10 +34,11 @@ class Node:
         return f"<{self.kind} {self.id}>"
 
     def stock(self, commodity: str) -> Stock:
-        s = self.stocks.get(commodity)
-        if s is None:
+        try:
+            return self.stocks[commodity]
+        except KeyError:
             s = self.stocks[commodity] = Stock(commodity)
-        return s
+            return s
 
     # --- selling -------------------------------------------------------------------------
     def available(self, now: float) -> bool:

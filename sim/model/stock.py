@@ -41,12 +41,14 @@ class Stock:
         self.initial = self.level
 
     def receive(self, qty: float, origin: Origin) -> None:
-        self.origin = blend(self.origin, self.level, origin, qty)
+        if origin is not self.origin and origin != self.origin:
+            self.origin = blend(self.origin, self.level, origin, qty)
         self.level += qty
         self.received += qty
 
     def produce(self, qty: float, origin: Origin) -> None:
-        self.origin = blend(self.origin, self.level, origin, qty)
+        if origin is not self.origin and origin != self.origin:
+            self.origin = blend(self.origin, self.level, origin, qty)
         self.level += qty
         self.produced += qty
 

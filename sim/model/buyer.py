@@ -17,6 +17,7 @@ from sim.engine.recorder import Trace
 from sim.model.node import Node
 from sim.model.ordering import OrderingRule
 from sim.model.orders import Shipment
+from sim.model.stock import Stock
 
 if TYPE_CHECKING:
     from sim.model.network import Network
@@ -61,7 +62,7 @@ class DemandPoint:
         )
 
     @property
-    def stock(self):  # type: ignore[no-untyped-def]
+    def stock(self) -> Stock:
         return self.buyer.stock(self.commodity)
 
     def advance(self, now: float) -> None:

@@ -54,9 +54,7 @@ class Custody:
     def held_for(self, buyer: object, commodity: str) -> list[tuple[Shipment, float]]:
         """Shipments to `buyer` of `commodity` now held, with the time each was taken."""
         return [
-            (s, t)
-            for s, t in self.since.items()
-            if s.buyer is buyer and s.commodity == commodity
+            (s, t) for s, t in self.since.items() if s.buyer is buyer and s.commodity == commodity
         ]
 
     def held_qty(self) -> float:

@@ -18,6 +18,7 @@ from sim.model.policies import PolicyRuntime, build_policy
 from sim.model.sourcing import Sourcing
 from sim.model.stock import Origin
 from sim.scenario.distributions import mean_of
+from sim.scenario.schema import Buyer as BuyerSpec
 from sim.scenario.schema import Facility as FacilitySpec
 from sim.scenario.schema import Ordering, Scenario
 from sim.scenario.schema import Sourcing as SourcingSpec
@@ -211,10 +212,14 @@ class Network:
                 )
             self.buyers[bid] = buyer
             self.nodes[bid] = buyer
-        for nid, node_spec in [*sc.facilities.items(), *sc.buyers.items()]:
+        specs: list[tuple[str, FacilitySpec | BuyerSpec]] = [
+            *sc.facilities.items(),
+            *sc.buyers.items(),
+        ]
+        for nid, node_spec in specs:
             node = self.nodes[nid]
-            for c, s in node_spec.sourcing.items():
-                self.link_sourcing(node, c, s)
+            for c, spec in node_spec.sourcing.items():
+                self.link_sourcing(node, c, spec)
         for policy in sc.policies:
             runtime = build_policy(self, policy)
             self.policies.append(runtime)

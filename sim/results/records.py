@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -11,6 +12,9 @@ import pandas as pd
 from sim.results.metrics import summarise
 from sim.results.prices import price_index
 from sim.results.series import daily_flows, daily_from_trace
+
+if TYPE_CHECKING:
+    from sim.model.network import Network
 
 BUYER_COLUMNS = [
     "demand_t",
@@ -38,7 +42,7 @@ class ReplicationResult:
         return summarise(self.buyers)
 
 
-def collect(network, replication: int, seed: int) -> ReplicationResult:  # type: ignore[no-untyped-def]
+def collect(network: Network, replication: int, seed: int) -> ReplicationResult:
     """Turn a finished network into records (daily buyer series, lane flows, events)."""
     days = network.ctx.calendar.days
     # column order of the daily table: that of `daily_from_trace`, then days of cover

@@ -1,0 +1,1 @@
+"""Validation against published history: the 2010 rare-earth crisis backtest."""

@@ -1,0 +1,123 @@
+"""Measures of one replication that published facts of the 2010 crisis can be compared with.
+
+Pure functions of the records of a run (`ReplicationResult.buyers` / `.lanes`, days counted from
+the scenario start). `country` selects the importing country's buyers, `exporter` the origin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+
+#: A 91-day window counts as short when unmet demand exceeds this share of its demand.
+SHORT_WINDOW_SHARE = 0.01
+WINDOW_DAYS = 91
+
+
+def import_shares(lanes: pd.DataFrame, start: dt.date, country: str, exporter: str) -> pd.DataFrame:
+    """Imports of `country` per half-year (t, by departure date) and the share from `exporter`:
+    columns period ('2012H1'), begin (first day), total_t, from_exporter_t, share."""
+    into = lanes[(lanes["destination_country"] == country) & (lanes["origin_country"] != country)]
+    dates = pd.Timestamp(start) + pd.to_timedelta(into["day"], unit="D")
+    begin = pd.to_datetime(
+        {"year": dates.dt.year, "month": np.where(dates.dt.month <= 6, 1, 7), "day": 1}
+    )
+    frame = pd.DataFrame(
+        {
+            "begin": begin.to_numpy(),
+            "total_t": into["flow_t"].to_numpy(),
+            "from_exporter_t": np.where(into["origin_country"] == exporter, into["flow_t"], 0.0),
+        }
+    )
+    g = frame.groupby("begin", sort=True)[["total_t", "from_exporter_t"]].sum().reset_index()
+    g["share"] = g["from_exporter_t"] / g["total_t"].where(g["total_t"] > 0)
+    g.insert(
+        0, "period", g["begin"].dt.year.astype(str) + np.where(g["begin"].dt.month == 1, "H1", "H2")
+    )
+    return g
+
+
+def share_trough(
+    lanes: pd.DataFrame, start: dt.date, country: str, exporter: str, shock: dt.date, months: int
+) -> tuple[float, str]:
+    """Lowest half-yearly share of `exporter` in `country`'s imports among the half-years that
+    overlap the `months` after `shock`, and that half-year's label."""
+    g = import_shares(lanes, start, country, exporter)
+    until = pd.Timestamp(shock) + pd.DateOffset(months=months)
+    ends = g["begin"] + pd.DateOffset(months=6)
+    inside = g[(g["begin"] < until) & (ends > pd.Timestamp(shock))].dropna(subset=["share"])
+    if inside.empty:
+        return math.nan, ""
+    row = inside.loc[inside["share"].idxmin()]
+    return float(row["share"]), str(row["period"])
+
+
+def country_daily(buyers: pd.DataFrame, names: list[str], column: str) -> np.ndarray:
+    """Daily sum of `column` over the named buyers (all their commodities)."""
+    rows = buyers[buyers["buyer"].isin(names)]
+    return rows.groupby("day", sort=True)[column].sum().to_numpy()
+
+
+def recovery_years(demand: np.ndarray, shortage: np.ndarray, shock_day: int) -> float:
+    """Years from `shock_day` to the end of the last 91-day window, after the shock, whose unmet
+    demand exceeds 1 % of its demand; inf if such a window ends on the last day (not recovered)."""
+    kernel = np.ones(WINDOW_DAYS)
+    d = np.convolve(demand, kernel)[: len(demand)]
+    s = np.convolve(shortage, kernel)[: len(shortage)]
+    short = s > SHORT_WINDOW_SHARE * np.maximum(d, 1e-12)
+    short[:shock_day] = False
+    if not short.any():
+        return 0.0
+    last = int(np.flatnonzero(short)[-1])
+    if last == len(short) - 1:
+        return math.inf
+    return (last + 1 - shock_day) / 365.25
+
+
+def substituted_share(
+    with_response: np.ndarray, without: np.ndarray, start: dt.date, from_year: int
+) -> float:
+    """Largest calendar-year share of demand substituted: 1 − demand / demand without the demand
+    response (same seed, so the same noise), over the years from `from_year`."""
+    years = (pd.Timestamp(start) + pd.to_timedelta(np.arange(len(without)), unit="D")).year
+    best = 0.0
+    for y in sorted(set(years[years >= from_year])):
+        mask = years == y
+        base = float(without[mask].sum())
+        if base > 0 and mask.sum() >= 360:  # whole years only
+            best = max(best, 1.0 - float(with_response[mask].sum()) / base)
+    return best
+
+
+def price_spike(index: np.ndarray, pre_day: int) -> tuple[float, float, int]:
+    """Peak of the daily price index after `pre_day` as a multiple of its value on `pre_day`;
+    the years from the peak until the index first falls to half the peak (inf if it does not);
+    the day of the peak."""
+    pre = float(index[pre_day])
+    after = index[pre_day:]
+    peak_at = int(np.argmax(after))
+    peak = float(after[peak_at])
+    below = np.flatnonzero(after[peak_at:] <= peak / 2.0)
+    half = below[0] / 365.25 if len(below) else math.inf
+    return peak / pre, half, pre_day + peak_at
+
+
+def yearly_flow(
+    lanes: pd.DataFrame,
+    start: dt.date,
+    *,
+    origin: str | None = None,
+    destination: str | None = None,
+) -> pd.Series:
+    """Tonnes per calendar year leaving `origin` and/or entering `destination` (countries),
+    border crossings only."""
+    rows = lanes[lanes["origin_country"] != lanes["destination_country"]]
+    if origin is not None:
+        rows = rows[rows["origin_country"] == origin]
+    if destination is not None:
+        rows = rows[rows["destination_country"] == destination]
+    years = (pd.Timestamp(start) + pd.to_timedelta(rows["day"], unit="D")).dt.year
+    return rows["flow_t"].groupby(years.to_numpy()).sum()

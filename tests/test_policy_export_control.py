@@ -229,3 +229,18 @@ def test_without_the_extraterritorial_rule_third_country_magnets_flow():
     net = simulate(validate(two_magnet_chains(ctrl)), 0, 1)
     assert sum(q for _, q in departures(net, "jp_cn_dy", "us_a")) > 1000
     assert net.custody.held == {}
+
+
+def test_extraterritorial_only_leaves_the_exporters_own_shipments_alone():
+    """A rule like Ann. 61 on its own (`only: true`): direct Chinese exports pass, foreign
+    magnets with Chinese Dy need the licence."""
+    ctrl = control(
+        "license",
+        destinations="all",
+        license={"review_days": 30, "approval_rate": 0.0},
+        extraterritorial={"threshold": 0.001, "only": True},
+    )
+    net = simulate(validate(two_magnet_chains(ctrl)), 0, 1)
+    assert sum(q for _, q in departures(net, "cn_sep", "jp_cn_dy")) > 0
+    assert departures(net, "jp_cn_dy", "us_a") == []
+    assert sum(q for _, q in departures(net, "jp_lynas_dy", "us_b")) > 1000

@@ -34,6 +34,11 @@ def project(pid: str, commodity: str, capacity: float, cost: float, **kw: Any) -
 
 def scenario(projects: list[dict[str, Any]], days: int = 1200, **window: Any):
     """US buyers of NdPr oxide (from Australia) and Dy oxide (from China, banned)."""
+    return validate(document(projects, days, **window))
+
+
+def document(projects: list[dict[str, Any]], days: int = 1200, **window: Any) -> dict[str, Any]:
+    """The scenario dict of `scenario`."""
     fund = {
         "id": "fund",
         "type": "funding_window",
@@ -63,7 +68,7 @@ def scenario(projects: list[dict[str, Any]], days: int = 1200, **window: Any):
         [ban, fund],
         days=days,
     )
-    return validate(doc)
+    return doc
 
 
 def test_no_capacity_before_the_lead_time_then_the_ramp_curve():
@@ -110,3 +115,11 @@ def test_failed_projects_build_nothing_and_alternates_are_qualified():
     sourcing = ok.buyers["us_dy"].sourcing["Dy_oxide"]
     assert ok.nodes["dy"] in sourcing.qualified
     assert sum(q for _, q in departures(ok, "dy", "us_dy")) > 0
+
+
+def test_lanes_may_name_a_country_where_only_a_project_would_build():
+    canada = project("ca_mine", "NdPr_oxide", 100.0, 10.0)
+    canada["facility"]["country"] = "CA"
+    doc = document([canada])
+    doc["lanes"].append({"origin": "CA", "destination": "US", "transit_days": 6.0})
+    validate(doc)  # no "unknown origin 'CA'"

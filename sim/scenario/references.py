@@ -47,7 +47,12 @@ def _nodes(s: Scenario) -> Iterator[tuple[str, Facility | Buyer]]:
 
 
 def _countries(s: Scenario) -> set[str]:
-    return {node.country for _, node in _nodes(s)}
+    """Countries of the nodes, including facilities that funded projects may build."""
+    countries = {node.country for _, node in _nodes(s)}
+    for policy in s.policies:
+        for project in getattr(policy, "projects", ()):
+            countries.add(project.facility.country)
+    return countries
 
 
 def _unknown(kind: str, name: str, names: Iterable[str]) -> str:

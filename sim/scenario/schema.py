@@ -326,6 +326,11 @@ class Extraterritorial(Strict):
         description="Minimum share of exporter-origin material in the shipped stock (its origin "
         "mix, mass-weighted through the chain).",
     )
+    only: bool = Field(
+        default=False,
+        description="Cover only shipments made outside the exporter (a rule such as Ann. 61 "
+        "on its own, on top of controls that already cover the exporter's direct exports).",
+    )
 
 
 class ExportControl(PolicyBase):

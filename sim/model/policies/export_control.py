@@ -66,6 +66,7 @@ class ExportControl(PolicyRuntime):
         self.covered = covered_commodities(network.scenario, spec)
         ext = spec.extraterritorial
         self.threshold = None if ext is None else ext.threshold
+        self.third_country_only = ext is not None and ext.only
         self.quota = QuotaBook(self, spec.quota) if spec.quota is not None else None
         self.office = (
             LicenceOffice(self, spec.license or License()) if spec.mode == "license" else None
@@ -81,7 +82,7 @@ class ExportControl(PolicyRuntime):
         if not to_destination(self.spec, buyer):
             return False
         if supplier.country == self.exporter:
-            return True
+            return not self.third_country_only
         if self.threshold is None:
             return False
         share = origin.get(self.exporter, 0.0)

@@ -130,3 +130,36 @@ def test_reference_problems_of_policies(tmp_path):
         "38 › policies.rr.sources.0: facility 'mine' does not make 'NdFeB_magnet'",
         "41 › policies.rr.cap_per_event_t: must be >= 0 (got -10)",
     ]
+
+
+def test_reference_problems_of_price_responses(tmp_path):
+    without_prices = """
+        policies:
+          - id: pr
+            type: price_response
+            start: 2025-01-01
+            buyers: [auto, ghost]
+            elasticity: -0.2
+            adjust_days: 0
+        """
+    assert problems(tmp_path, without_prices) == [
+        "4 › policies.pr.type: a price_response needs a `prices:` section (the index it follows)",
+        "6 › policies.pr.buyers.1: unknown buyer 'ghost'; known: auto",
+        "7 › policies.pr.elasticity: must be >= 0 (got -0.2)",
+        "8 › policies.pr.adjust_days: must be > 0 (got 0)",
+    ]
+    unindexed = """
+        prices: {commodities: [NdPr_oxide]}
+        policies:
+          - id: pr
+            type: price_response
+            start: 2025-01-01
+            commodities: [NdFeB_magnet, magnet]
+            elasticity: 0.2
+        """
+    assert problems(tmp_path, unindexed) == [
+        "7 › policies.pr.commodities.0: 'NdFeB_magnet' has no price index; add it to "
+        "prices.commodities",
+        "7 › policies.pr.commodities.1: unknown commodity 'magnet'; known: NdFeB_magnet, "
+        "NdPr_oxide",
+    ]

@@ -52,6 +52,7 @@ class DemandPoint:
         self.noise_with_review = False
         self.shock = 1.0  # multiplier set by demand-shock policies
         self.response = 1.0  # share of demand left after substitution (demand response)
+        self.price_response = 1.0  # demand multiplier set by price-response policies
         self.rate = rate_per_day
         self.last = 0.0
         self.cum_demand = 0.0
@@ -88,7 +89,10 @@ class DemandPoint:
     def set_rate(self, now: float) -> None:
         self.advance(now)
         growth = (1.0 + self.growth) ** (now / 365.0) if self.growth else 1.0
-        self.rate = max(0.0, self.base_rate * growth * self.noise * self.shock * self.response)
+        self.rate = max(
+            0.0,
+            self.base_rate * growth * self.noise * self.shock * self.response * self.price_response,
+        )
 
     def draw_noise(self) -> None:
         self.noise = max(0.0, 1.0 + self.noise_cv * float(self.rng.standard_normal()))

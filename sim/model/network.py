@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from sim.engine.context import Context
 from sim.model.buyer import Buyer, DemandPoint
@@ -23,6 +24,9 @@ from sim.scenario.schema import Facility as FacilitySpec
 from sim.scenario.schema import Ordering, Scenario
 from sim.scenario.schema import Sourcing as SourcingSpec
 
+if TYPE_CHECKING:
+    from sim.model.prices import PriceFeed
+
 DEFAULT_FACILITY_SAFETY_DAYS = 30.0
 
 
@@ -42,6 +46,7 @@ class Network:
         self._gates: list[PolicyRuntime] = []
         self._interceptors: list[PolicyRuntime] = []
         self.custody = Custody(self)
+        self.price_feed: PriceFeed | None = None  # running price index, if a policy reads it
         self._build()
 
     # --- services to nodes ---------------------------------------------------------------

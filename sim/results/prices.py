@@ -1,71 +1,36 @@
 """Scarcity price index per commodity and buyer country, from the daily buyer records.
 
-log(index) = s + q, both starting in equilibrium:
-- scarcity s tends to f·log(`shortage_multiple`), where f is the day's shortfall fraction of
-  the country's buyers (shortage / demand), rising with time constant `rise_days` and falling
-  with half-life `half_life_days`;
-- premium q tends to log(`controlled_premium`) while an export control covers the commodity into
-  the country (the country not being the exporter), to 0 otherwise, with time constant
-  `premium_days`; the target is weighted by the share of the day the control is in force.
-Each day is integrated exactly with the day's inputs held constant; the index is the end-of-day
-value.
+The formula (scarcity from the day's shortfall fraction of the country's buyers, premium while
+an export control covers the commodity into the country) lives in `sim.model.prices`, which
+also steps the same index during a run for price-response policies.
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from sim.model.policies.export_control import ExportControl, to_destination
+from sim.model.prices import IndexTerms, ScarcityIndex, controls_into, covered, index_terms
 
 if TYPE_CHECKING:
     from sim.model.network import Network
 
 
-def scarcity_index(
-    shortfall: np.ndarray,
-    controlled: np.ndarray,
-    *,
-    multiple: float,
-    rise_days: float,
-    half_life: float,
-    premium: float,
-    premium_days: float,
-) -> np.ndarray:
+def scarcity_index(shortfall: np.ndarray, controlled: np.ndarray, terms: IndexTerms) -> np.ndarray:
     """End-of-day index for daily shortfall fractions and controlled shares of each day."""
-    up, down = math.exp(-1.0 / rise_days), math.exp(-math.log(2.0) / half_life)
-    keep_q = math.exp(-1.0 / premium_days)
-    top_s, top_q = math.log(multiple), math.log(premium)
-    s = 0.0
-    q = top_q * float(controlled[0]) if len(controlled) else 0.0
+    index = ScarcityIndex(terms)
     out = np.empty(len(shortfall))
     for d, (f, c) in enumerate(zip(shortfall, controlled, strict=True)):
-        target = top_s * f
-        s = target + (s - target) * (up if target > s else down)
-        target = top_q * c
-        q = target + (q - target) * keep_q
-        out[d] = math.exp(s + q)
+        out[d] = index.step(f, c)
     return out
 
 
 def controlled_share(network: Network, commodity: str, buyers: list[str], days: int) -> np.ndarray:
     """Share of each day an active export control covers `commodity` into these buyers."""
-    covered = np.zeros(days)
     edges = np.arange(days + 1, dtype=float)
-    nodes = [network.buyers[b] for b in buyers]
-    for p in network.policies:
-        if not isinstance(p, ExportControl) or commodity not in p.covered:
-            continue
-        if not any(n.country != p.exporter and to_destination(p.spec, n) for n in nodes):
-            continue
-        for on, off in p.spans:
-            assert on is not None
-            end = float(days) if off is None else off
-            covered += np.clip(np.minimum(edges[1:], end) - np.maximum(edges[:-1], on), 0, 1)
-    return np.minimum(covered, 1.0)
+    return covered(controls_into(network, commodity, buyers), edges, float(days))
 
 
 def price_index(network: Network, buyers: pd.DataFrame) -> np.ndarray:
@@ -74,14 +39,7 @@ def price_index(network: Network, buyers: pd.DataFrame) -> np.ndarray:
     spec = network.scenario.prices
     if spec is None or buyers.empty:
         return out
-    v = network.params.value
-    terms = {
-        "multiple": v(spec.shortage_multiple, "prices.shortage_multiple"),
-        "rise_days": v(spec.rise_days, "prices.rise_days"),
-        "half_life": v(spec.half_life_days, "prices.half_life_days"),
-        "premium": v(spec.controlled_premium, "prices.controlled_premium"),
-        "premium_days": v(spec.premium_days, "prices.premium_days"),
-    }
+    terms = index_terms(network)
     days = network.ctx.calendar.days
     country = buyers["buyer"].map({b: n.country for b, n in network.buyers.items()})
     for (commodity, _), rows in buyers.groupby([buyers["commodity"], country], sort=True):
@@ -94,6 +52,6 @@ def price_index(network: Network, buyers: pd.DataFrame) -> np.ndarray:
             f = np.where(demand > 0, np.minimum(short / demand, 1.0), 0.0)
         names = sorted(rows["buyer"].unique())
         controlled = controlled_share(network, str(commodity), names, days)
-        index = scarcity_index(f, controlled, **terms)
+        index = scarcity_index(f, controlled, terms)
         out[rows.index.to_numpy()] = index[rows["day"].to_numpy()]
     return out

@@ -15,6 +15,7 @@ from sim.scenario.schema import (
     DemandShock,
     ExportControl,
     FundingWindow,
+    PriceResponse,
     Project,
     RandomOutages,
     RapidResponse,
@@ -123,6 +124,8 @@ def _policies(s: Scenario) -> Found:
                 for key in ("lag_days", "rate_per_year", "decay_per_year"):
                     yield from _sign(f"{path}.{key}", getattr(p, key), strict=False)
                 yield from _sign(f"{path}.check_days", p.check_days)
+        elif isinstance(p, PriceResponse):
+            yield from _price_response(w, path, p)
         elif isinstance(p, RandomOutages):
             for j, f in enumerate(p.facilities):
                 if f not in s.facilities:
@@ -266,6 +269,22 @@ def _stockpile(w: _World, path: str, p: Stockpile) -> Found:
             if sid not in s.facilities:
                 yield f"{path}.refill.sourcing", _unknown("facility", sid, s.facilities)
         yield from _sign(f"{path}.refill.rate_t_per_year", p.refill.rate_t_per_year, False)
+
+
+def _price_response(w: _World, path: str, p: PriceResponse) -> Found:
+    prices = w.s.prices
+    for j, b in enumerate(p.buyers or []):
+        yield from w.buyer(f"{path}.buyers.{j}", b)
+    if prices is None:
+        yield f"{path}.type", "a price_response needs a `prices:` section (the index it follows)"
+    for j, c in enumerate(p.commodities or []):
+        cp = f"{path}.commodities.{j}"
+        if c not in w.s.commodities:
+            yield cp, _unknown("commodity", c, w.s.commodities)
+        elif prices is not None and prices.commodities is not None and c not in prices.commodities:
+            yield cp, f"'{c}' has no price index; add it to prices.commodities"
+    yield from _sign(f"{path}.elasticity", p.elasticity, strict=False)
+    yield from _sign(f"{path}.adjust_days", p.adjust_days)
 
 
 def _makes(s: Scenario, fid: str) -> set[str]:

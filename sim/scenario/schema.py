@@ -551,6 +551,23 @@ class DemandResponse(PolicyBase):
     check_days: Number = Field(default=7.0, description="Days between checks.")
 
 
+class PriceResponse(PolicyBase):
+    """Demand relaxes towards max(floor, index^−ε) of its country's price index (`prices:`)."""
+
+    type: Literal["price_response"]
+    buyers: list[str] | None = Field(default=None, description="Buyer ids (all if unset).")
+    commodities: list[str] | None = Field(
+        default=None, description="Commodities, each with a price index (all indexed if unset)."
+    )
+    elasticity: Number = Field(
+        description="ε ≥ 0 in demand × index^−ε (a price elasticity of demand of −ε)."
+    )
+    adjust_days: Number = Field(
+        default=90.0, description="Time constant of the adjustment towards the target, days."
+    )
+    floor: Probability = Field(default=0.5, description="Smallest demand multiplier.")
+
+
 class DemandShock(PolicyBase):
     """Demand of the named buyers and commodities is multiplied between `start` and `end`."""
 
@@ -581,6 +598,7 @@ Policy = Annotated[
     | RapidResponse
     | Stockpile
     | DemandResponse
+    | PriceResponse
     | DemandShock
     | RandomOutages,
     Field(discriminator="type"),
@@ -634,5 +652,7 @@ class Scenario(Strict):
     lanes: list[Lane] = Field(default_factory=list)
     policies: list[Policy] = Field(default_factory=list)
     prices: Prices | None = Field(
-        default=None, description="Optional scarcity price index, reported in the timeseries."
+        default=None,
+        description="Optional scarcity price index, reported in the timeseries and followed "
+        "during the run by price_response policies.",
     )

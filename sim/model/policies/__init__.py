@@ -8,6 +8,7 @@ from sim.model.policies.base import PolicyRuntime
 from sim.model.policies.demand_response import DemandResponse
 from sim.model.policies.export_control import ExportControl
 from sim.model.policies.funding import FundingWindow
+from sim.model.policies.price_response import PriceResponse
 from sim.model.policies.rapid_response import RapidResponse
 from sim.model.policies.shocks import Closure, DemandShock, Outage, RandomOutages
 from sim.model.policies.stockpile import Stockpile
@@ -26,6 +27,7 @@ RUNTIMES: dict[str, type] = {
     "rapid_response": RapidResponse,
     "stockpile": Stockpile,
     "demand_response": DemandResponse,
+    "price_response": PriceResponse,
     "demand_shock": DemandShock,
     "random_outages": RandomOutages,
 }

@@ -4,11 +4,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-SCENARIO ?= scenarios/baseline_2025.yaml
+SCENARIO ?= scenarios/outlook_2026.yaml
 REPS   ?= 20
 OUT    ?= runs/demo
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint browser bench golden guide backtest clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,14 +22,32 @@ demo: setup
 	$(BIN)/minsim run $(SCENARIO) --reps $(REPS) --out $(OUT)
 
 lint: setup
-	$(BIN)/ruff check sim tests benchmarks
-	$(BIN)/ruff format --check sim tests benchmarks
+	$(BIN)/ruff check sim tests benchmarks scripts
+	$(BIN)/ruff format --check sim tests benchmarks scripts
 
-test: lint
+test: lint browser
 	$(BIN)/python -m pytest
+
+# Headless Chromium for the report rendering test (skipped where it cannot be installed).
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then \
+		(apt-get update -q && apt-get install -y -q chromium) >/dev/null 2>&1 \
+		|| echo "chromium not installed: the report browser test will be skipped"; \
+	fi
 
 bench: setup
 	$(BIN)/python benchmarks/bench_engine.py
+
+# Regenerate tests/golden/*.csv after an intended change of results (then look at the diff).
+golden: setup
+	$(BIN)/python scripts/update_golden.py
+
+# Rerun the scenario library and rewrite the result sections of docs/scenarios.md.
+guide: setup
+	$(BIN)/python scripts/scenario_guide.py --reps $(REPS)
+
+backtest: setup
+	$(BIN)/minsim backtest --reps $(REPS)
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache .mypy_cache .hypothesis

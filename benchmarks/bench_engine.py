@@ -79,7 +79,9 @@ def main() -> None:
     bare = statistics.median(bare_simpy(events, nodes, float(days)) for _ in range(5))
     sim_med = statistics.median(sim_times)
     tot_med = statistics.median(total_times)
-    print(f"scenario            {sc.name}: {nodes} nodes, {len(sc.commodities)} commodities, {days} days")
+    print(
+        f"scenario            {sc.name}: {nodes} nodes, {len(sc.commodities)} commodities, {days} days"
+    )
     print(f"replications        {args.reps} (median figures)")
     print(f"simulate            {sim_med * 1000:8.1f} ms/replication")
     print(f"simulate + records  {tot_med * 1000:8.1f} ms/replication   (target ≤ 100 ms)")

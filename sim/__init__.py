@@ -11,7 +11,19 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.0.0+unknown"
 
-from sim.runner import run, run_one  # noqa: E402
-from sim.scenario.loader import load, load_scenario  # noqa: E402
+from sim.analysis.compare import compare
+from sim.analysis.sweep import sweep
+from sim.runner import resume, run, run_one, run_to_dir
+from sim.scenario.loader import load, load_scenario
 
-__all__ = ["__version__", "load", "load_scenario", "run", "run_one"]
+__all__ = [
+    "__version__",
+    "compare",
+    "load",
+    "load_scenario",
+    "resume",
+    "run",
+    "run_one",
+    "run_to_dir",
+    "sweep",
+]

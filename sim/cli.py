@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sim import __version__
+from sim.execution.command import add_scale_options, reps_arg
 from sim.scenario.docs import json_schema_text
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import load
@@ -46,13 +47,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = command(args, argv)
     except ScenarioError as exc:
         result = _Output(EXIT_PROBLEMS, err=[p.format() for p in exc.problems])
-    except KeyboardInterrupt:
-        result = _Output(130, err=["interrupted"])
+    except KeyboardInterrupt as exc:
+        result = _Output(130, err=["interrupted", *getattr(exc, "__notes__", [])])
     except Exception as exc:
         if args.debug:
             traceback.print_exc()
         hint = "" if args.debug else " (--debug shows the traceback)"
-        result = _Output(EXIT_ERROR, err=[f"error: {_one_line(exc)}{hint}"])
+        notes = getattr(exc, "__notes__", [])  # e.g. how to rerun or resume
+        result = _Output(EXIT_ERROR, err=[f"error: {_one_line(exc)}{hint}", *notes])
     try:
         for line in result.out:
             print(line)
@@ -87,24 +89,77 @@ def _schema(args: argparse.Namespace, argv: list[str]) -> _Output:
 
 
 def _run(args: argparse.Namespace, argv: list[str]) -> _Output:
-    loaded = load(args.scenario, args.set)
-    from sim.results.writers import write_run  # imported here: validate works without them
-    from sim.runner import run
+    from sim.execution.command import run_command  # imported here: validate works without it
 
-    started = dt.datetime.now(dt.UTC)
-    seed = loaded.scenario.seed if args.seed is None else args.seed
     progress = None if args.quiet or not sys.stderr.isatty() else _ProgressBar()
     try:
-        ensemble = run(loaded.scenario, reps=args.reps, seed=seed, progress=progress)
+        done = run_command(args, ["minsim", *argv], progress)
     finally:
         if progress is not None:
             progress.close()
-    out_dir = args.out if args.out is not None else Path("runs") / loaded.scenario.name
-    write_run(ensemble, out_dir, loaded=loaded, argv=["minsim", *argv], started=started)
+    out_dir = done.out
+    from sim.report import build_report
+
+    build_report(out_dir)
     if args.quiet:
         return _Output()
-    reps = f"{args.reps} replication{'' if args.reps == 1 else 's'}"
-    return _Output(out=[f"results in {out_dir} ({reps}, seed {seed})"])
+    reps = f"{done.reps} replication{'' if done.reps == 1 else 's'}"
+    return _Output(out=[f"results in {out_dir} ({reps}, seed {done.seed})"])
+
+
+def _compare(args: argparse.Namespace, argv: list[str]) -> _Output:
+    from sim.analysis.compare import compare
+
+    started = dt.datetime.now(dt.UTC)
+    comp = compare(args.scenarios, reps=args.reps, seed=args.seed, sets=args.set)
+    out_dir = args.out or Path("runs") / ("compare-" + "-vs-".join(comp.labels))
+    from sim.report.outputs import write_comparison
+
+    write_comparison(comp, out_dir, ["minsim", *argv], started)
+    lines = [f"results in {out_dir} ({comp.reps} replications each, seed {comp.seed})"]
+    for label, diff in comp.input_diff().items():
+        lines += [f"{label} vs {comp.reference}:", *(f"  {d}" for d in diff or ["(same inputs)"])]
+    return _Output(out=[] if args.quiet else lines)
+
+
+def _sweep(args: argparse.Namespace, argv: list[str]) -> _Output:
+    from sim.analysis.sweep import sweep
+
+    started = dt.datetime.now(dt.UTC)
+    vary: dict[str, list[str]] = {}
+    for text in args.vary:
+        key, sep, values = text.partition("=")
+        if not sep or not key.strip() or not values.strip():
+            raise ValueError(f"--vary expects KEY=V1,V2,... (got {text!r})")
+        vary[key.strip()] = [v.strip() for v in values.split(",")]
+    sw = sweep(args.scenario, vary, grid=args.grid, reps=args.reps, seed=args.seed, sets=args.set)
+    out_dir = args.out or Path("runs") / f"sweep-{sw.base.scenario.name}"
+    from sim.report.outputs import write_sweep
+
+    write_sweep(sw, out_dir, ["minsim", *argv], started)
+    if args.quiet:
+        return _Output()
+    t = sw.table()
+    lines = [f"results in {out_dir} ({len(sw.variants)} variants × {sw.reps} replications)"]
+    lines += [
+        f"  {r.settings}: {r.shortage_pct_mean:.2f} % [{r.ci_low:.2f}, {r.ci_high:.2f}]"
+        for r in t.itertuples()
+    ]
+    return _Output(out=lines)
+
+
+def _report(args: argparse.Namespace, argv: list[str]) -> _Output:
+    from sim.report import build_report
+
+    path = build_report(args.dir)
+    return _Output(out=[] if args.quiet else [f"wrote {path}"])
+
+
+def _backtest(args: argparse.Namespace, argv: list[str]) -> _Output:
+    from sim.validation.backtest import DEFAULT_SCENARIO, backtest
+
+    result = backtest(args.scenario or DEFAULT_SCENARIO, reps=args.reps, seed=args.seed)
+    return _Output(EXIT_OK if result.passed else EXIT_ERROR, out=result.lines())
 
 
 class _ProgressBar:
@@ -170,13 +225,13 @@ def _parser() -> argparse.ArgumentParser:
         "events and figures to the output directory. Nothing is written if the scenario has "
         "problems.",
     )
-    p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    p.add_argument("scenario", nargs="?", metavar="SCENARIO", help="scenario YAML file")
     p.add_argument(
         "--reps",
-        type=_int_at_least(1),
+        type=reps_arg,
         default=DEFAULT_REPS,
-        metavar="N",
-        help=f"number of replications (default {DEFAULT_REPS})",
+        metavar="N|auto",
+        help=f"number of replications, or auto (see --precision) (default {DEFAULT_REPS})",
     )
     p.add_argument(
         "--seed",
@@ -188,9 +243,95 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, metavar="DIR", help="output directory (default runs/<scenario name>)"
     )
     _add_set(p)
+    add_scale_options(p)
     p.add_argument("--quiet", action="store_true", help="print nothing on success")
     p.set_defaults(command=_run)
+
+    p = sub.add_parser(
+        "compare",
+        parents=[debug],
+        help="run scenarios with the same seeds and compare them",
+        description="Run each scenario with the same root seed and replications (common random "
+        "numbers); write paired differences with 95 %% intervals, overlaid curves, the diff of "
+        "the inputs and a report. The first scenario is the reference.",
+    )
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario YAML files (≥ 2)")
+    _add_run_options(p, "runs/compare-<A>-vs-<B>")
+    p.set_defaults(command=_compare)
+
+    p = sub.add_parser(
+        "sweep",
+        parents=[debug],
+        help="vary scenario values one at a time or on a grid",
+        description="Run the scenario and variants of it, each --vary KEY=V1,V2 applied as "
+        "--set KEY=V; one key at a time (default) or every combination (--grid). Writes a "
+        "table, a tornado chart of total shortage and a report.",
+    )
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    p.add_argument(
+        "--vary",
+        action="append",
+        required=True,
+        metavar="KEY=V1,V2,...",
+        help="values of a key (repeatable), e.g. policies.oct_ctrl.license.approval_rate=0.2,0.8",
+    )
+    p.add_argument("--grid", action="store_true", help="run every combination of the values")
+    _add_run_options(p, "runs/sweep-<scenario name>")
+    p.set_defaults(command=_sweep)
+
+    p = sub.add_parser(
+        "report",
+        parents=[debug],
+        help="write report.html for an output directory",
+        description="Write DIR/report.html (one self-contained page: metrics, figures, "
+        "assumptions, provenance) for a run, compare or sweep directory.",
+    )
+    p.add_argument("dir", type=Path, metavar="DIR", help="output directory")
+    p.add_argument("--quiet", action="store_true", help="print nothing on success")
+    p.set_defaults(command=_report)
+
+    p = sub.add_parser(
+        "backtest",
+        parents=[debug],
+        help="compare the 2010 crisis scenario with published 2010-2012 facts",
+        description="Run the 2010 rare-earth crisis scenario (default "
+        "scenarios/embargo_2010_japan.yaml) and print model against observed for each "
+        "published fact with its tolerance and PASS/FAIL. Exit code 0 when every check "
+        "passes, 1 otherwise.",
+    )
+    p.add_argument("scenario", nargs="?", metavar="SCENARIO", help="scenario YAML file")
+    p.add_argument(
+        "--reps", type=_int_at_least(1), default=20, metavar="N", help="replications (default 20)"
+    )
+    p.add_argument(
+        "--seed",
+        type=_int_at_least(0),
+        metavar="S",
+        help="root random seed (default: the scenario's seed)",
+    )
+    p.set_defaults(command=_backtest)
     return parser
+
+
+def _add_run_options(p: argparse.ArgumentParser, default_out: str, reps: int = 20) -> None:
+    p.add_argument(
+        "--reps",
+        type=_int_at_least(1),
+        default=reps,
+        metavar="N",
+        help=f"replications per scenario (default {reps})",
+    )
+    p.add_argument(
+        "--seed",
+        type=_int_at_least(0),
+        metavar="S",
+        help="root random seed (default: the first scenario's seed)",
+    )
+    p.add_argument(
+        "--out", type=Path, metavar="DIR", help=f"output directory (default {default_out})"
+    )
+    _add_set(p)
+    p.add_argument("--quiet", action="store_true", help="print nothing on success")
 
 
 def _add_set(p: argparse.ArgumentParser) -> None:

@@ -50,7 +50,7 @@ def test_unexpected_error_is_one_line(capsys, monkeypatch, tmp_path) -> None:
     def boom(*args, **kwargs):
         raise RuntimeError("engine on fire\nsecond line")
 
-    monkeypatch.setattr(sim.runner, "run", boom)
+    monkeypatch.setattr(sim.runner, "run_to_dir", boom)
     argv = ["run", str(TINY), "--out", str(tmp_path / "out")]
     assert cli(capsys, *argv) == (1, [], ["error: engine on fire (--debug shows the traceback)"])
     for debug_argv in (["--debug", *argv], [*argv, "--debug"]):

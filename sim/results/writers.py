@@ -4,10 +4,8 @@ either the previous complete directory or nothing, never a half-written one."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,6 +13,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import yaml
 
 import sim
 from sim.results.records import Ensemble
@@ -39,6 +38,7 @@ def timeseries_table(ensemble: Ensemble) -> pd.DataFrame:
             "inventory_t": b["inventory_t"],
             "days_of_cover": b["days_of_cover"],
             "flow_t": float("nan"),
+            "price_index": b["price_index"],
         }
     )
     ln = ensemble.lanes
@@ -56,6 +56,7 @@ def timeseries_table(ensemble: Ensemble) -> pd.DataFrame:
             "inventory_t": float("nan"),
             "days_of_cover": float("nan"),
             "flow_t": ln["flow_t"],
+            "price_index": float("nan"),
         }
     )
     out = pd.concat([buyers, lanes.astype(buyers.dtypes.to_dict())], ignore_index=True)
@@ -105,25 +106,32 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
-def write_outputs(ensemble: Ensemble, out: Path, meta: dict[str, Any]) -> None:
-    """Write every output file into `out`, replacing it only once all are complete."""
-    from sim.plotting.shortage import save_shortage_figure
+def write_outputs(
+    ensemble: Ensemble, out: Path, meta: dict[str, Any], document: dict[str, Any] | None = None
+) -> None:
+    """Write every output file into `out`, replacing it only once all are complete; `document`
+    (the resolved scenario) goes to scenario.resolved.yaml. Same files and bytes as a streamed
+    run (`sim.runner.run_to_dir`) of the same replications."""
+    from sim.results.digest import digest, layout_of_result
+    from sim.results.store import RunStore
 
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    first = ensemble.replications[0]
+    layout = layout_of_result(ensemble.scenario_name, ensemble.start, first)
+    mode = "full" if len(ensemble.replications) <= 100 else "none"
+    plan = {"first": first.replication, "timeseries": mode}
+    files = {}
+    if document is not None:
+        files["scenario.resolved.yaml"] = yaml.safe_dump(
+            document, sort_keys=False, allow_unicode=True
+        )
+    store = RunStore.create(Path(out), layout, plan, files)
     try:
-        ensemble.summary.to_csv(tmp / "summary.csv", index=False, float_format=FLOAT_FORMAT)
-        write_parquet(timeseries_table(ensemble), tmp / "timeseries.parquet")
-        ev = ensemble.events.copy()
-        ev.insert(1, "date", ensemble.dates(ev["day"]).dt.date)
-        ev.to_csv(tmp / "events.csv", index=False, float_format=FLOAT_FORMAT)
-        (tmp / "figures").mkdir()
-        save_shortage_figure(ensemble, tmp / "figures" / "shortage.png")
-        (tmp / "manifest.json").write_text(json.dumps(meta, indent=2) + "\n")
-        _replace_dir(tmp, out)
+        for r in ensemble.replications:
+            store.fold(digest(r, layout, mode == "full"))
+        store.finish(meta)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        store.close()
+        shutil.rmtree(store.work, ignore_errors=True)
         raise
 
 
@@ -155,5 +163,5 @@ def write_run(
         started=started or dt.datetime.now(dt.UTC),
         scenario_file=str(loaded.path),
     )
-    write_outputs(ensemble, Path(out), meta)
+    write_outputs(ensemble, Path(out), meta, document=loaded.document)
     return Path(out)

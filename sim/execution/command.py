@@ -1,0 +1,152 @@
+"""The scale options of `minsim run` (workers, Dask, reps auto, time series, resume) and the
+call they make; `sim.cli` stays a thin layer that prints."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sim.execution.rundir import DEFAULT_MAX_REPS, FULL_TIMESERIES_MAX, TIMESERIES, RunOutcome
+
+
+def reps_arg(text: str) -> int | str:
+    """`--reps`: a positive integer or `auto`."""
+    if text == "auto":
+        return text
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer or auto (got {text!r})") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1 (got {value})")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = reps_arg(text)
+    if not isinstance(value, int):
+        raise argparse.ArgumentTypeError(f"expected an integer (got {text!r})")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number (got {text!r})") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, e.g. 0.05 (got {value})")
+    return value
+
+
+def add_scale_options(p: argparse.ArgumentParser) -> None:
+    """Options of `minsim run` beyond --reps/--seed/--out/--set."""
+    p.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="K",
+        help="local worker processes (default: one per core; 1 runs in this process)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask cluster, e.g. tcp://host:8786 (needs pip install 'minsim[dask]')",
+    )
+    p.add_argument(
+        "--precision",
+        type=_fraction,
+        metavar="P",
+        help="with --reps auto: stop when the 95 %% confidence half-width of every buyer's "
+        "mean total shortage is within P of the mean (default 0.05)",
+    )
+    p.add_argument(
+        "--max-reps",
+        type=_positive_int,
+        default=DEFAULT_MAX_REPS,
+        metavar="N",
+        help=f"with --reps auto: at most N replications (default {DEFAULT_MAX_REPS})",
+    )
+    p.add_argument(
+        "--timeseries",
+        choices=TIMESERIES,
+        help="write per-replication timeseries.parquet (full) or not (none); default full "
+        f"up to {FULL_TIMESERIES_MAX} replications, none above and with --reps auto "
+        "(bands.parquet and flows.parquet are always written)",
+    )
+    p.add_argument(
+        "--replication",
+        type=_positive_int_or_zero,
+        metavar="R",
+        help="run replication R alone (e.g. to rerun one that failed, with --seed)",
+    )
+    p.add_argument(
+        "--resume",
+        type=Path,
+        metavar="DIR",
+        help="continue the interrupted run of output directory DIR (from DIR.partial); "
+        "SCENARIO and other options are taken from it, except --workers and --scheduler",
+    )
+
+
+def _positive_int_or_zero(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer (got {text!r})") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0 (got {value})")
+    return value
+
+
+def run_command(args: argparse.Namespace, command: Sequence[str], progress: Any) -> RunOutcome:
+    """What `minsim run` does with its arguments; returns where the results are."""
+    import sim.runner
+    from sim.scenario.loader import load
+
+    if args.resume is not None:
+        out = _strip_partial(args.resume)
+        from sim.results.store import read_plan
+
+        plan = read_plan(out)
+        if plan.get("scenario_path") is None:
+            raise ValueError(f"{out} was not started from a scenario file; resume it in Python")
+        loaded = load(plan["scenario_path"], plan["sets"])
+        return sim.runner.resume(
+            loaded.scenario,
+            out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            progress=progress,
+            command=command,
+        )
+    if args.scenario is None:
+        raise ValueError("give a SCENARIO file (or --resume DIR)")
+    loaded = load(args.scenario, args.set)
+    auto = args.reps == "auto"
+    if args.precision is not None and not auto:
+        raise ValueError("--precision goes with --reps auto")
+    out = args.out if args.out is not None else Path("runs") / loaded.scenario.name
+    return sim.runner.run_to_dir(
+        loaded.scenario,
+        out,
+        reps=None if auto else (1 if args.replication is not None else args.reps),
+        precision=(args.precision or 0.05) if auto else None,
+        max_reps=args.max_reps,
+        seed=args.seed,
+        first=args.replication or 0,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        timeseries=args.timeseries,
+        progress=progress,
+        scenario_file=loaded.path,
+        sets=args.set,
+        overrides=dict(loaded.overrides),
+        command=command,
+        document=loaded.document,
+    )
+
+
+def _strip_partial(path: Path) -> Path:
+    return path.with_name(path.name.removesuffix(".partial")) if path.name else path

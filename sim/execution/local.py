@@ -1,0 +1,82 @@
+"""Replications in this process (one worker) or in local worker processes."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any
+
+PRELOAD = ["sim.runner", "sim.execution.batches"]
+
+
+def cpu_count() -> int:
+    """Cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _ignore_sigint() -> None:  # workers leave Ctrl-C to the main process
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class LocalBackend:
+    """`workers` = 1 runs tasks here, one after the other; more use a process pool (forkserver
+    where available, so no process is forked from a threaded parent)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = max(1, int(workers))
+        self._pool: ProcessPoolExecutor | None = None
+        self._pending: dict[Future[Any], Any] = {}
+
+    def map_unordered(
+        self, fn: Callable[[Any], Any], items: Iterable[Any]
+    ) -> Iterator[tuple[Any, Any]]:
+        """Yield `(item, fn(item))` as tasks finish, at most 2 × workers in flight."""
+        if self.workers == 1:
+            for item in items:
+                yield item, fn(item)
+            return
+        pool = self._start()
+        todo = iter(items)
+        window = 2 * self.workers
+        while True:
+            while len(self._pending) < window:
+                item = next(todo, None)
+                if item is None:
+                    break
+                self._pending[pool.submit(fn, item)] = item
+            if not self._pending:
+                return
+            done, _ = wait(self._pending, return_when=FIRST_COMPLETED)
+            for f in done:
+                item = self._pending.pop(f)
+                yield item, f.result()
+
+    def _start(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+            ctx = mp.get_context(method)
+            if method == "forkserver":
+                ctx.set_forkserver_preload(PRELOAD)
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=ctx, initializer=_ignore_sigint
+            )
+        return self._pool
+
+    def close(self, abort: bool = False) -> None:
+        """Shut the pool down; with `abort` (interrupt, failure) stop running tasks too."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        for f in self._pending:
+            f.cancel()
+        self._pending.clear()
+        if abort:
+            for p in list(getattr(pool, "_processes", {}).values()):  # no public API before 3.14
+                p.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,182 @@
+"""What the streaming writer keeps of one replication: its summary rows, events, daily band
+values per buyer × commodity, lane flows by country pair, and (on request) its full time series.
+
+A `Digest` is computed where the replication ran (a worker process) and sent back; it never
+refers to model objects, and everything in it is sorted by stable keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from sim.results.records import ReplicationResult
+from sim.scenario.schema import Scenario
+
+#: Band variables, in output order (the columns of `values`' first axis).
+BAND_VARIABLES = (
+    "shortage_t",
+    "shortage_frac",
+    "inventory_t",
+    "days_of_cover",
+    "delivered_t",
+    "demand_t",
+)
+BUYER_KEYS = ["buyer", "commodity", "day"]
+FlowKey = tuple[str, str, str]  # origin_country, destination_country, commodity
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The shape every digest of a scenario shares: buyer × commodity series and days."""
+
+    scenario: str
+    start: dt.date
+    days: int
+    series: tuple[tuple[str, str], ...]  # (buyer, commodity), sorted
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Layout:
+        series = sorted((bid, c) for bid, b in scenario.buyers.items() for c in b.demand)
+        days = (scenario.horizon.end - scenario.horizon.start).days
+        return cls(scenario.name, scenario.horizon.start, days, tuple(series))
+
+    @property
+    def cells(self) -> int:
+        return len(BAND_VARIABLES) * len(self.series) * self.days
+
+
+@dataclass(frozen=True)
+class Digest:
+    replication: int
+    seed: int
+    summary: pd.DataFrame  # rows of summary.csv
+    events: pd.DataFrame  # rows of events.csv
+    values: np.ndarray  # float64 [variable, series, day], see BAND_VARIABLES and Layout.series
+    flows: dict[FlowKey, np.ndarray]  # daily tonnes departing, per country pair × commodity
+    buyer_rows: pa.Table | None  # timeseries.parquet rows (record = "buyer"), when kept
+    lane_rows: pa.Table | None  # timeseries.parquet rows (record = "lane"), when kept
+
+
+def digest(result: ReplicationResult, layout: Layout, timeseries: bool) -> Digest:
+    """Reduce one replication to what the output directory needs."""
+    b = result.buyers.sort_values(BUYER_KEYS, kind="stable")
+    return Digest(
+        result.replication,
+        result.seed,
+        summary_rows(result, layout.scenario),
+        event_rows(result.events, layout.start),
+        band_values(b, layout),
+        country_flows(result.lanes, layout.days),
+        buyer_rows(b, layout.start) if timeseries else None,
+        lane_rows(result.lanes, layout.start, b) if timeseries else None,
+    )
+
+
+def summary_rows(result: ReplicationResult, scenario: str) -> pd.DataFrame:
+    s = result.summary
+    s.insert(0, "seed", result.seed)
+    s.insert(0, "scenario", scenario)
+    cols = ["scenario", "replication", "seed", "buyer", "commodity"]
+    return s[cols + [c for c in s.columns if c not in cols]]
+
+
+def event_rows(events: pd.DataFrame, start: dt.date) -> pd.DataFrame:
+    ev = events.copy()
+    ev.insert(1, "date", [start + dt.timedelta(days=int(d // 1)) for d in ev["day"]])
+    return ev
+
+
+def band_values(buyers: pd.DataFrame, layout: Layout) -> np.ndarray:
+    """Daily values of every band variable for every series (rows sorted by `BUYER_KEYS`)."""
+    ns, nd = len(layout.series), layout.days
+    present = list(dict.fromkeys(zip(buyers["buyer"], buyers["commodity"], strict=True)))
+    if present != list(layout.series) or len(buyers) != ns * nd:
+        raise ValueError(f"buyer records do not match the scenario's {ns} series × {nd} days")
+    x = {c: buyers[c].to_numpy(dtype=float).reshape(ns, nd) for c in ("demand_t", "shortage_t")}
+    frac = np.divide(
+        x["shortage_t"], x["demand_t"], out=np.zeros((ns, nd)), where=x["demand_t"] > 0
+    )
+    out = np.empty((len(BAND_VARIABLES), ns, nd))
+    for v, name in enumerate(BAND_VARIABLES):
+        out[v] = frac if name == "shortage_frac" else buyers[name].to_numpy(float).reshape(ns, nd)
+    return out
+
+
+def country_flows(lanes: pd.DataFrame, days: int) -> dict[FlowKey, np.ndarray]:
+    """Daily tonnes departing per origin country × destination country × commodity."""
+    cols = ("origin_country", "destination_country", "commodity")
+    keys: list[FlowKey] = list(zip(*(lanes[c] for c in cols), strict=True))
+    unique = sorted(set(keys))
+    index = {k: i for i, k in enumerate(unique)}
+    at = np.array([index[k] for k in keys], dtype=np.int64) * days
+    at += lanes["day"].to_numpy(dtype=np.int64)
+    w = lanes["flow_t"].to_numpy(dtype=float)
+    sums = np.bincount(at, weights=w, minlength=len(unique) * days).reshape(len(unique), days)
+    return {k: sums[i] for i, k in enumerate(unique)}
+
+
+def _dates(start: dt.date, day: pd.Series) -> pa.Array:
+    epoch = (start - dt.date(1970, 1, 1)).days
+    return pa.array(day.to_numpy(dtype=np.int32) + np.int32(epoch), type=pa.int32()).cast(
+        pa.date32()
+    )
+
+
+#: Buyer columns of timeseries.parquet, in order; any further float columns of the replication's
+#: buyer records (e.g. `price_index`) follow them.
+TS_BUYER = ["demand_t", "delivered_t", "shortage_t", "inventory_t", "days_of_cover", "flow_t"]
+
+
+def _extra(buyers: pd.DataFrame) -> list[str]:
+    known = {"replication", "buyer", "commodity", "day", *TS_BUYER}
+    return [c for c in buyers.columns if c not in known]
+
+
+def buyer_rows(buyers: pd.DataFrame, start: dt.date) -> pa.Table:
+    n = len(buyers)
+    cols: dict[str, pa.Array] = {
+        "record": pa.array(["buyer"] * n, type=pa.string()),
+        "date": _dates(start, buyers["day"]),
+        "replication": pa.array(buyers["replication"].to_numpy(dtype=np.int64)),
+        "buyer": pa.array(buyers["buyer"].to_numpy(dtype=object), type=pa.string()),
+        "origin": pa.nulls(n, type=pa.string()),
+        "commodity": pa.array(buyers["commodity"].to_numpy(dtype=object), type=pa.string()),
+    }
+    for c in TS_BUYER:
+        x = buyers[c].to_numpy(dtype=float) if c in buyers else np.full(n, np.nan)
+        cols[c] = pa.array(x, type=pa.float64())
+    for c in _extra(buyers):
+        cols[c] = pa.array(buyers[c].to_numpy(dtype=float), type=pa.float64())
+    return pa.table(cols)
+
+
+def lane_rows(lanes: pd.DataFrame, start: dt.date, buyers: pd.DataFrame) -> pa.Table:
+    ln = lanes.sort_values(["destination", "origin", "commodity", "day"], kind="stable")
+    n = len(ln)
+    nan = pa.array(np.full(n, np.nan), type=pa.float64())
+    cols: dict[str, pa.Array] = {
+        "record": pa.array(["lane"] * n, type=pa.string()),
+        "date": _dates(start, ln["day"]),
+        "replication": pa.array(ln["replication"].to_numpy(dtype=np.int64), type=pa.int64()),
+        "buyer": pa.array(ln["destination"].to_numpy(dtype=object), type=pa.string()),
+        "origin": pa.array(ln["origin"].to_numpy(dtype=object), type=pa.string()),
+        "commodity": pa.array(ln["commodity"].to_numpy(dtype=object), type=pa.string()),
+    }
+    for c in TS_BUYER:
+        cols[c] = pa.array(ln["flow_t"].to_numpy(dtype=float)) if c == "flow_t" else nan
+    for c in _extra(buyers):
+        cols[c] = nan
+    return pa.table(cols)
+
+
+def layout_of_result(scenario: str, start: dt.date, result: ReplicationResult) -> Layout:
+    """The layout of an ensemble known only from its results (no scenario at hand)."""
+    b = result.buyers
+    series = sorted(set(zip(b["buyer"], b["commodity"], strict=True)))
+    days = int(b["day"].max()) + 1 if len(b) else 0
+    return Layout(scenario, start, days, tuple(series))

@@ -1,0 +1,119 @@
+"""The Parquet files of an output directory assembled from streamed results:
+`timeseries.parquet` (segments re-chunked into fixed row groups), `bands.parquet` and
+`flows.parquet`. Layouts depend only on the data, never on how the work was split."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.results.digest import BAND_VARIABLES, FlowKey, Layout
+
+if TYPE_CHECKING:
+    from sim.results.sketch import BandSketch
+
+ROW_GROUP = 1 << 17  # rows per row group of timeseries.parquet
+BAND_QUANTILES = ("p05", "p25", "p50", "p75", "p95")
+COMPRESSION = "zstd"
+
+
+def write_timeseries(parts: Sequence[Path], path: Path) -> None:
+    """Concatenate Parquet `parts` into `path` in row groups of exactly `ROW_GROUP` rows (the
+    last one shorter), whatever the parts' own sizes."""
+    writer: pq.ParquetWriter | None = None
+    buf: list[pa.Table] = []
+    rows = 0
+
+    def flush(table: pa.Table) -> None:
+        nonlocal writer
+        if writer is None:
+            writer = pq.ParquetWriter(path, table.schema, compression=COMPRESSION)
+        writer.write_table(table.combine_chunks(), row_group_size=ROW_GROUP)
+
+    try:
+        for part in parts:
+            for batch in pq.ParquetFile(part).iter_batches(batch_size=ROW_GROUP):
+                buf.append(pa.Table.from_batches([batch]))
+                rows += batch.num_rows
+                while rows >= ROW_GROUP:
+                    table = pa.concat_tables(buf)
+                    flush(table.slice(0, ROW_GROUP))
+                    rest = table.slice(ROW_GROUP)
+                    buf, rows = [rest], rest.num_rows
+        if rows or writer is None:
+            if buf:
+                flush(pa.concat_tables(buf))
+            elif parts:
+                flush(pq.ParquetFile(parts[0]).schema_arrow.empty_table())
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def _date_array(start: dt.date, days: np.ndarray) -> pa.Array:
+    epoch = (start - dt.date(1970, 1, 1)).days
+    return pa.array(np.asarray(days, dtype=np.int32) + np.int32(epoch)).cast(pa.date32())
+
+
+def write_bands(sketch: BandSketch, layout: Layout, path: Path) -> pd.DataFrame:
+    """Mean and quantiles per date × buyer × commodity × variable (rows sorted by buyer,
+    commodity, variable in `BAND_VARIABLES` order, date); returns the table."""
+    nv, ns, nd = len(BAND_VARIABLES), len(layout.series), layout.days
+
+    def by_series(x: np.ndarray) -> np.ndarray:  # [variable, series, day] → rows
+        return x.reshape(nv, ns, nd).transpose(1, 0, 2).reshape(-1)
+
+    q = sketch.quantiles()
+    buyers = np.array([b for b, _ in layout.series], dtype=object)
+    commodities = np.array([c for _, c in layout.series], dtype=object)
+    cols: dict[str, pa.Array] = {
+        "date": _date_array(layout.start, np.tile(np.arange(nd), ns * nv)),
+        "buyer": pa.array(np.repeat(buyers, nv * nd), type=pa.string()),
+        "commodity": pa.array(np.repeat(commodities, nv * nd), type=pa.string()),
+        "variable": pa.array(
+            np.tile(np.repeat(np.array(BAND_VARIABLES, dtype=object), nd), ns), type=pa.string()
+        ),
+        "mean": pa.array(by_series(sketch.mean())),
+    }
+    for i, name in enumerate(BAND_QUANTILES):
+        cols[name] = pa.array(by_series(q[i]))
+    table = pa.table(cols)
+    pq.write_table(table, path, compression=COMPRESSION)
+    return table.to_pandas()
+
+
+def write_flows(flows: dict[FlowKey, np.ndarray], reps: int, start: dt.date, path: Path) -> None:
+    """Mean daily tonnes per origin country × destination country × commodity over `reps`
+    replications (days with no flow in any replication omitted); rows sorted by date, then
+    keys."""
+    keys = sorted(flows)
+    day_l, key_l, val_l = [], [], []
+    for i, k in enumerate(keys):
+        mean = flows[k] / max(reps, 1)
+        nz = np.flatnonzero(mean)
+        day_l.append(nz)
+        key_l.append(np.full(len(nz), i))
+        val_l.append(mean[nz])
+    day = np.concatenate(day_l) if keys else np.zeros(0, dtype=np.int64)
+    key = np.concatenate(key_l) if keys else np.zeros(0, dtype=np.int64)
+    val = np.concatenate(val_l) if keys else np.zeros(0)
+    order = np.lexsort((key, day))
+    day, key, val = day[order], key[order], val[order]
+    names = [np.array([k[j] for k in keys], dtype=object) for j in range(3)]
+    table = pa.table(
+        {
+            "date": _date_array(start, day),
+            "origin_country": pa.array(names[0][key] if keys else [], type=pa.string()),
+            "destination_country": pa.array(names[1][key] if keys else [], type=pa.string()),
+            "commodity": pa.array(names[2][key] if keys else [], type=pa.string()),
+            "flow_t": pa.array(val, type=pa.float64()),
+        }
+    )
+    pq.write_table(table, path, compression=COMPRESSION)

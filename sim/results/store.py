@@ -1,0 +1,264 @@
+"""The work directory of a run, `DIR.partial/`: replications are folded into it one by one, in
+replication order, and it becomes the output directory `DIR` only when complete.
+
+Layout of `DIR.partial/`:
+- `plan.json` — what was asked (scenario, seed, reps, options): enough to resume.
+- `summary.csv`, `events.csv` — rows appended per replication.
+- `ts/buyer-NNNNN.parquet`, `ts/lane-NNNNN.parquet` — segments of per-replication time series
+  (only with `timeseries="full"`), one pair per checkpoint interval.
+- `extra/` — files copied as they are (e.g. `scenario.resolved.yaml`).
+- `state/checkpoint.json` + `state/arrays-K.npz` — after K folded replications: file sizes,
+  finished segments, band sketch, flow sums, per-buyer shortage totals.
+
+Memory does not grow with the number of replications (apart from one float per replication and
+buyer, for `--reps auto`); see `sim.results.sketch` for the bands. The final files are assembled
+from the work directory, so a resumed run ends with the same bytes as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.results.digest import BAND_VARIABLES, Digest, FlowKey, Layout
+from sim.results.outputs import write_bands, write_flows, write_timeseries
+
+FLOAT_FORMAT = "%.10g"
+PLAN = "plan.json"
+
+
+def partial_dir(out: Path) -> Path:
+    """The work directory of output directory `out`."""
+    return out.with_name(out.name + ".partial")
+
+
+class RunStore:
+    """Folds digests in replication order into `DIR.partial/`; `finish` makes `DIR`."""
+
+    def __init__(self, out: Path, layout: Layout, plan: dict[str, Any]) -> None:
+        self.out = Path(out)
+        self.work = partial_dir(self.out)
+        self.layout = layout
+        self.plan = plan
+        self.first = int(plan.get("first", 0))
+        self.timeseries = plan.get("timeseries") == "full"
+        self.folded = 0
+        self.busy = False  # inside `fold`: state may be half-updated, do not checkpoint
+        series = len(layout.series)
+        groups = np.repeat(np.arange(len(BAND_VARIABLES) * series), layout.days)
+        from sim.results.sketch import BandSketch
+
+        self.sketch = BandSketch(layout.cells, groups)
+        self.flows: dict[FlowKey, np.ndarray] = {}
+        self.buyers = sorted({b for b, _ in layout.series})
+        self.totals: list[np.ndarray] = []
+        self.segments: list[str] = []
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        self._files: dict[str, Any] = {}
+        self._saved = time.monotonic()
+
+    # --- opening -------------------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls, out: Path, layout: Layout, plan: dict[str, Any], files: dict[str, str] | None = None
+    ) -> RunStore:
+        """A fresh work directory (replacing any left by an earlier run); `files` (name → text)
+        are copied into the output directory as they are."""
+        store = cls(out, layout, plan)
+        if store.work.exists():
+            shutil.rmtree(store.work)
+        for sub in ("state", "ts", "extra"):
+            (store.work / sub).mkdir(parents=True)
+        for name, text in (files or {}).items():
+            (store.work / "extra" / name).write_text(text, encoding="utf-8")
+        _write_json(store.work / PLAN, plan)
+        store.checkpoint()
+        return store
+
+    @classmethod
+    def reopen(cls, out: Path, layout: Layout) -> RunStore:
+        """Continue from the last checkpoint of `out`'s work directory."""
+        work = partial_dir(Path(out))
+        store = cls(out, layout, read_plan(out))
+        check = json.loads((work / "state" / "checkpoint.json").read_text())
+        store.folded = int(check["folded"])
+        store.segments = list(check["segments"])
+        for name in ("summary.csv", "events.csv"):
+            with open(work / name, "ab") as fh:
+                fh.truncate(int(check["bytes"][name]))
+        for seg in (work / "ts").iterdir():
+            if seg.name not in store.segments:
+                seg.unlink()
+        with np.load(work / "state" / check["arrays"]) as z:
+            arrays = {k: z[k] for k in z.files}
+        store.sketch.restore({k[5:]: v for k, v in arrays.items() if k.startswith("band_")})
+        keys: list[FlowKey] = [(o, d, c) for o, d, c in check["flow_keys"]]
+        store.flows = {k: arrays["flows"][i].copy() for i, k in enumerate(keys)}
+        store.totals = list(arrays["totals"])
+        return store
+
+    # --- folding -------------------------------------------------------------------------------
+    def fold(self, d: Digest) -> None:
+        """Add the next replication (they must come in order)."""
+        expected = self.first + self.folded
+        if d.replication != expected:
+            raise ValueError(f"replication {d.replication} folded out of order (want {expected})")
+        self.busy = True
+        self.sketch.add(d.values.reshape(-1))
+        for key, flow in d.flows.items():
+            if key in self.flows:
+                self.flows[key] += flow
+            else:
+                self.flows[key] = flow.astype(float)
+        totals = np.zeros(len(self.buyers))
+        where = np.searchsorted(self.buyers, d.summary["buyer"].to_numpy(dtype=str))
+        np.add.at(totals, where, d.summary["shortage_t"].to_numpy(dtype=float))
+        self.totals.append(totals)
+        header = self.folded == 0
+        self._append(
+            "summary.csv", d.summary.to_csv(index=False, header=header, float_format=FLOAT_FORMAT)
+        )
+        self._append(
+            "events.csv", d.events.to_csv(index=False, header=header, float_format=FLOAT_FORMAT)
+        )
+        if self.timeseries and d.buyer_rows is not None and d.lane_rows is not None:
+            self._segment("buyer", d.buyer_rows)
+            self._segment("lane", d.lane_rows)
+        self.folded += 1
+        self.busy = False
+
+    def _append(self, name: str, text: str) -> None:
+        f = self._files.get(name)
+        if f is None:
+            f = self._files[name] = open(self.work / name, "ab")
+        f.write(text.encode("utf-8"))
+
+    def _segment(self, kind: str, table: pa.Table) -> None:
+        w = self._writers.get(kind)
+        if w is None:
+            name = f"{kind}-{len(self.segments) // 2:05d}.parquet"
+            w = self._writers[kind] = pq.ParquetWriter(self.work / "ts" / name, table.schema)
+        w.write_table(table)
+
+    # --- checkpoints ---------------------------------------------------------------------------
+    def maybe_checkpoint(self, every_s: float) -> None:
+        if time.monotonic() - self._saved >= every_s:
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Make everything folded so far durable; a later `reopen` continues from here."""
+        for f in self._files.values():
+            f.flush()
+            os.fsync(f.fileno())
+        seg = len(self.segments) // 2
+        for kind in ("buyer", "lane"):
+            w = self._writers.pop(kind, None)
+            if w is not None:
+                w.close()
+        if (self.work / "ts" / f"buyer-{seg:05d}.parquet").exists():
+            self.segments += [f"buyer-{seg:05d}.parquet", f"lane-{seg:05d}.parquet"]
+        keys = sorted(self.flows)
+        arrays = {f"band_{k}": v for k, v in self.sketch.state().items()}
+        arrays["flows"] = np.zeros((len(keys), self.layout.days))
+        for i, k in enumerate(keys):
+            arrays["flows"][i] = self.flows[k]
+        arrays["totals"] = self.shortage_totals()
+        state = self.work / "state"
+        name = f"arrays-{self.folded:06d}.npz"
+        np.savez(state / f"{name}.tmp.npz", **arrays)  # type: ignore[arg-type]
+        os.replace(state / f"{name}.tmp.npz", state / name)
+        sizes = {
+            n: (self.work / n).stat().st_size if (self.work / n).exists() else 0
+            for n in ("summary.csv", "events.csv")
+        }
+        check = {
+            "folded": self.folded,
+            "bytes": sizes,
+            "segments": self.segments,
+            "arrays": name,
+            "flow_keys": [list(k) for k in keys],
+        }
+        _write_json(state / "checkpoint.json", check)
+        for f in state.glob("arrays-*.npz"):
+            if f.name != name:
+                f.unlink()
+        self._saved = time.monotonic()
+
+    def close(self) -> None:
+        """Close open files (after a failure: the last checkpoint stays valid)."""
+        for f in self._files.values():
+            f.close()
+        self._files.clear()
+        for w in self._writers.values():
+            w.close()
+        self._writers.clear()
+
+    # --- results -------------------------------------------------------------------------------
+    def shortage_totals(self) -> np.ndarray:
+        """Total shortage (t, all commodities) per replication × buyer, buyers sorted."""
+        if not self.totals:
+            return np.zeros((0, len(self.buyers)))
+        return np.array(self.totals)
+
+    def finish(self, manifest: dict[str, Any]) -> Path:
+        """Write the output directory from the work directory and remove the latter."""
+        self.checkpoint()
+        self.close()
+        final = self.work / "final"
+        if final.exists():
+            shutil.rmtree(final)
+        (final / "figures").mkdir(parents=True)
+        for name in ("summary.csv", "events.csv"):
+            shutil.copyfile(self.work / name, final / name)
+        for f in sorted((self.work / "extra").iterdir()):
+            shutil.copyfile(f, final / f.name)
+        if self.timeseries:
+            parts = [self.work / "ts" / s for s in self.segments]
+            write_timeseries(
+                [p for p in parts if p.name.startswith("buyer")]
+                + [p for p in parts if p.name.startswith("lane")],
+                final / "timeseries.parquet",
+            )
+        bands = write_bands(self.sketch, self.layout, final / "bands.parquet")
+        write_flows(self.flows, self.folded, self.layout.start, final / "flows.parquet")
+        from sim.plotting.shortage import save_shortage_bands_figure
+
+        title = f"{self.layout.scenario} (n={self.folded})"
+        save_shortage_bands_figure(bands, title, final / "figures" / "shortage.png")
+        _write_json(final / "manifest.json", manifest)
+        replace_dir(final, self.out)
+        shutil.rmtree(self.work, ignore_errors=True)
+        return self.out
+
+
+def read_plan(out: Path) -> dict[str, Any]:
+    path = partial_dir(Path(out)) / PLAN
+    if not path.exists():
+        raise FileNotFoundError(f"nothing to resume: {path} does not exist")
+    plan: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return plan
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Put directory `new` at `target`, replacing what was there as late as possible."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        target.rename(old)
+    new.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)

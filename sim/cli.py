@@ -79,6 +79,28 @@ def _validate(args: argparse.Namespace, argv: list[str]) -> _Output:
     return result
 
 
+def _list(args: argparse.Namespace, argv: list[str]) -> _Output:
+    from sim.scenario.catalog import catalog
+
+    if not args.dir.is_dir():
+        return _Output(EXIT_ERROR, err=[f"error: {args.dir}: not a directory"])
+    result = _Output()
+    for e in catalog(args.dir):
+        if e.problems:
+            result.out.append(
+                f"{e.path.name:28s} {e.problems} problem(s): minsim validate {e.path}"
+            )
+            continue
+        base = f"extends {e.extends}" if e.extends else "standalone"
+        result.out.append(
+            f"{e.path.name:28s} {e.horizon}  {e.policies:2d} policies  {base}\n"
+            f"{'':28s} {e.description}"
+        )
+    if not result.out:
+        result.out.append(f"no scenario files in {args.dir}")
+    return result
+
+
 def _schema(args: argparse.Namespace, argv: list[str]) -> _Output:
     text = json_schema_text()
     if args.out is None:
@@ -207,6 +229,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML file")
     _add_set(p)
     p.set_defaults(command=_validate)
+
+    p = sub.add_parser(
+        "list",
+        parents=[debug],
+        help="list the scenario files of a directory",
+        description="List the scenario files in DIR (default: scenarios) with their horizon, "
+        "number of policies, base file and description.",
+    )
+    p.add_argument(
+        "dir", nargs="?", type=Path, default=Path("scenarios"), metavar="DIR", help="directory"
+    )
+    p.set_defaults(command=_list)
 
     p = sub.add_parser(
         "schema",

@@ -21,6 +21,7 @@ from sim.execution.precision import Precision
 from sim.results.digest import Digest, Layout
 from sim.results.sketch import PILOT
 from sim.results.store import RunStore, partial_dir, read_plan
+from sim.results.writers import jsonable
 from sim.scenario.loader import scenario_sha256
 from sim.scenario.schema import Scenario
 
@@ -116,7 +117,7 @@ def new_plan(
         "scenario_file": None if scenario_file is None else str(scenario_file),
         "scenario_path": None if scenario_file is None else str(Path(scenario_file).resolve()),
         "sets": list(sets),
-        "overrides": _jsonable(overrides or {}),
+        "overrides": jsonable(overrides or {}),
         "scenario_sha256": scenario_sha256(scenario),
         "seed": scenario.seed if seed is None else int(seed),
         "first": int(first),
@@ -259,13 +260,3 @@ def _yaml(document: dict[str, Any]) -> str:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if isinstance(v, dict):
-        return {k: _jsonable(x) for k, x in v.items()}
-    if isinstance(v, list | tuple):
-        return [_jsonable(x) for x in v]
-    return v

@@ -4,7 +4,6 @@ either the previous complete directory or nothing, never a half-written one."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -90,19 +89,20 @@ def manifest(
         "reps": reps,
         "version": sim.__version__,
         "command": list(argv),
-        "overrides": {k: _jsonable(v) for k, v in overrides.items()},
+        "overrides": {k: jsonable(v) for k, v in overrides.items()},
         "started": started.isoformat(timespec="seconds"),
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
 
 
-def _jsonable(v: Any) -> Any:
+def jsonable(v: Any) -> Any:
+    """`v` with dates as ISO strings, for JSON."""
     if isinstance(v, dt.date):
         return v.isoformat()
     if isinstance(v, dict):
-        return {k: _jsonable(x) for k, x in v.items()}
+        return {k: jsonable(x) for k, x in v.items()}
     if isinstance(v, list | tuple):
-        return [_jsonable(x) for x in v]
+        return [jsonable(x) for x in v]
     return v
 
 
@@ -133,16 +133,6 @@ def write_outputs(
         store.close()
         shutil.rmtree(store.work, ignore_errors=True)
         raise
-
-
-def _replace_dir(new: Path, target: Path) -> None:
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        target.rename(old)
-    new.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def write_run(

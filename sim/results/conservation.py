@@ -25,6 +25,14 @@ def _off(value: float, scale: float) -> bool:
 def check(network: Network) -> list[str]:
     """Every violation found, as `place commodity: what (error t)`; empty when balanced."""
     bad: list[str] = []
+    pending: dict[tuple[int, str], float] = {}  # (id of buyer node, commodity) -> t on the way
+    for lane in network.lanes.values():
+        for sh in lane.in_transit:
+            key = (id(sh.buyer), sh.commodity)
+            pending[key] = pending.get(key, 0.0) + sh.quantity
+    for sh in network.custody.held:
+        key = (id(sh.buyer), sh.commodity)
+        pending[key] = pending.get(key, 0.0) + sh.quantity
     for node in network.nodes.values():
         for c, s in node.stocks.items():
             scale = s.initial + s.received + s.produced
@@ -34,17 +42,8 @@ def check(network: Network) -> list[str]:
                 bad.append(f"{node.id} {c}: negative stock {s.level:.6g} t")
         for c, sourcing in node.sourcing.items():
             open_qty = sum(o.remaining for orders in sourcing.open_orders.values() for o in orders)
-            transit = sum(
-                sh.quantity
-                for lane in network.lanes.values()
-                if lane.destination is node
-                for sh in lane.in_transit
-                if sh.commodity == c
-            )
-            held = sum(
-                sh.quantity for sh in network.custody.held if sh.buyer is node and sh.commodity == c
-            )
-            err = node.on_order.get(c, 0.0) - open_qty - transit - held
+            on_the_way = pending.get((id(node), c), 0.0)  # in transit or held by a policy
+            err = node.on_order.get(c, 0.0) - open_qty - on_the_way
             if _off(err, node.ordered.get(c, 0.0)):
                 bad.append(f"{node.id} {c}: on-order book off by {err:.6g} t")
     bad += _dispatch(network)

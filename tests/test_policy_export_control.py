@@ -244,3 +244,14 @@ def test_extraterritorial_only_leaves_the_exporters_own_shipments_alone():
     assert sum(q for _, q in departures(net, "cn_sep", "jp_cn_dy")) > 0
     assert departures(net, "jp_cn_dy", "us_a") == []
     assert sum(q for _, q in departures(net, "jp_lynas_dy", "us_b")) > 1000
+
+
+def test_origin_shares_are_shares_of_value_when_inputs_have_prices():
+    """With reference prices on every input, the Chinese share of a Japanese magnet made of
+    Australian NdPr ($69/kg, 0.3 t/t) and Chinese Dy ($239/kg, 0.03 t/t) is its value share."""
+    doc = two_magnet_chains(control("ban", destinations={"all_but": ["JP"]}))
+    doc["commodities"]["NdPr_oxide"]["value_usd_per_kg"] = 69.0
+    doc["commodities"]["Dy_oxide"]["value_usd_per_kg"] = 239.0
+    net = simulate(validate(doc), 0, 1)
+    origin = net.nodes["jp_cn_dy"].stock("magnet").origin
+    assert origin["CN"] == pytest.approx(0.03 * 239 / (0.03 * 239 + 0.3 * 69))

@@ -52,6 +52,9 @@ class Facility(Node):
         self.online_day = online_day
         self.ramp = ramp
         self.outage_factor = 1.0
+        # weight of each input in the origin mix of the output: its value per kg when every
+        # input has one (origin shares are then shares of value), else its mass
+        self.input_weights: dict[str, float] = {}
         self.wip: list[tuple[str, float, Origin]] = []
         # (start, days, activity, capacity available for the period) per production batch
         self.activity_log: list[tuple[float, float, float, float]] = []
@@ -129,8 +132,9 @@ class Facility(Node):
             total = 0.0
             for commodity, per in self.inputs.items():
                 s = self.stock(commodity)
-                mixed = blend(mixed, total, s.origin, activity * per)
-                total += activity * per
+                weight = activity * per * self.input_weights.get(commodity, 1.0)
+                mixed = blend(mixed, total, s.origin, weight)
+                total += weight
             origin = mixed or origin
         for commodity, per in self.inputs.items():
             self.stock(commodity).consume(activity * per)

@@ -170,6 +170,11 @@ class Network:
             online_day=online_day(f.online, start),
             ramp=tuple(f.ramp),
         )
+        values = {c: sc.commodities[c].value_usd_per_kg for c in inputs}
+        if inputs and all(x is not None for x in values.values()):
+            fac.input_weights = {
+                c: v(x, f"commodities.{c}.value_usd_per_kg") for c, x in values.items()
+            }
         for c, x in f.inventory.items():
             s = fac.stock(c)
             s.level = s.initial = v(x, f"{path}.inventory.{c}")

@@ -67,7 +67,10 @@ class Commodity(Strict):
         default=None, description="Co-products per tonne separated (t of each commodity)."
     )
     value_usd_per_kg: Number | None = Field(
-        default=None, description="Reference price, used for content-by-value rules."
+        default=None,
+        description="Reference price. When every input of a plant has one, the origin mix of "
+        "its output is weighted by value (content-by-value rules such as Ann. 61's 0.1 %); "
+        "otherwise by mass.",
     )
     description: str = ""
 
@@ -324,7 +327,7 @@ class Extraterritorial(Strict):
     threshold: Annotated[float, Field(ge=0, le=1)] = Field(
         default=0.001,
         description="Minimum share of exporter-origin material in the shipped stock (its origin "
-        "mix, mass-weighted through the chain).",
+        "mix, value-weighted through the chain where inputs have prices, else mass-weighted).",
     )
     only: bool = Field(
         default=False,

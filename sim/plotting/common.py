@@ -32,7 +32,7 @@ def new_ax(figsize: tuple[float, float] = (8.0, 4.5)) -> Axes:
 
 def date_axis(ax: Axes) -> None:
     """Concise calendar dates on the x axis."""
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=8)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=9)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 

@@ -29,6 +29,7 @@ def plot_fan(
     color: str | None = None,
     label: str | None = None,
     title: bool = True,
+    policy_labels: bool = True,
 ) -> Axes:
     """Median (line), 50 % and 90 % bands of `variable` for one buyer × commodity, on dates,
     with policy dates marked. `smooth` > 1 draws centred rolling means of the quantiles."""
@@ -49,7 +50,7 @@ def plot_fan(
     date_axis(ax)
     if title:
         ax.set_title(f"{buyer} · {commodity}", fontsize=10)
-    mark_policies(ax, policies)
+    mark_policies(ax, policies, labels=policy_labels)
     return ax
 
 
@@ -65,6 +66,8 @@ def worst_pairs(bands: pd.DataFrame, limit: int = 12) -> list[tuple[str, str]]:
     short = bands[bands["variable"] == "shortage_frac"].groupby(["buyer", "commodity"])["p95"].max()
     cover = bands[bands["variable"] == "days_of_cover"].groupby(["buyer", "commodity"])["p50"].min()
     rank = pd.DataFrame({"short": short, "cover": cover}).fillna({"short": 0.0})
+    if (rank["short"] > 0).any():  # pairs never short say nothing in a shortage chart
+        rank = rank[rank["short"] > 0]
     rank = rank.sort_values(["short", "cover"], ascending=[False, True]).head(limit)
     return sorted((str(b), str(c)) for b, c in rank.index)
 
@@ -78,13 +81,25 @@ def fan_grid(
     smooth: int = 1,
     only: list[tuple[str, str]] | None = None,
 ) -> Figure:
-    """Small multiples: one fan chart per buyer × commodity (or the pairs in `only`)."""
+    """Small multiples: one fan chart per buyer × commodity (or the pairs in `only`); policy
+    lines in every panel, their labels in the first row, one y label for the figure."""
     keys = pairs(bands) if only is None else only
     fig, axes = grid(len(keys), ncols)
     for i, ((buyer, commodity), ax) in enumerate(zip(keys, axes, strict=True)):
-        plot_fan(bands, buyer, commodity, variable, ax, policies, smooth=smooth)
-        if i % ncols:
-            ax.set_ylabel("")
+        plot_fan(
+            bands,
+            buyer,
+            commodity,
+            variable,
+            ax,
+            policies,
+            smooth=smooth,
+            policy_labels=i < ncols,
+        )
+        ylabel = ax.get_ylabel()
+        ax.set_ylabel("")
+    if keys:
+        fig.supylabel(ylabel, fontsize=9)
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=3, frameon=False, fontsize=8)
     if title:

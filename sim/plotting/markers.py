@@ -24,7 +24,7 @@ def mark_policies(
     """Draw policy starts and ends that fall inside the current x range; returns `ax`.
 
     Lines carry `gid="policy:<id>:<start|end>"`; labels read `id` at a start and `id ends` at
-    an end.
+    an end, and are clipped to the panel without taking part in the figure's layout.
     """
     lo, hi = (mdates.num2date(x).date() for x in ax.get_xlim())
     span = max((hi - lo).days, 1)
@@ -32,7 +32,7 @@ def mark_policies(
     for ev in _events(marks):
         if not lo <= ev[0] <= hi:
             continue
-        if groups and (ev[0] - groups[-1][0][0]).days < 0.04 * span:
+        if groups and (ev[0] - groups[-1][0][0]).days < 0.06 * span:
             groups[-1].append(ev)
         else:
             groups.append([ev])
@@ -61,5 +61,8 @@ def mark_policies(
                 color="0.25",
                 bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75},
                 gid="policy-label",
+                annotation_clip=False,
+                clip_on=True,  # long labels stop at the panel's edge ...
+                in_layout=False,  # ... and never squeeze the layout
             )
     return ax

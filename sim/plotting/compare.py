@@ -66,10 +66,13 @@ def overlay_grid(
     of each scenario."""
     keys = sorted({k for t in bands_by_label.values() for k in worst_pairs(t, limit)})
     fig, axes = grid(len(keys))
-    for i, ((buyer, commodity), ax) in enumerate(zip(keys, axes, strict=True)):
+    ylabel = ""
+    for (buyer, commodity), ax in zip(keys, axes, strict=True):
         plot_overlay(bands_by_label, buyer, commodity, variable, ax, policies, smooth, False)
-        if i % 3:
-            ax.set_ylabel("")
+        ylabel = ax.get_ylabel()
+        ax.set_ylabel("")
+    if keys:
+        fig.supylabel(ylabel, fontsize=9)
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), frameon=False)
     if title:

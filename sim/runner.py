@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,14 +19,29 @@ if TYPE_CHECKING:
     from sim.execution.rundir import RunOutcome
 
 
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cycle collector while a replication runs: the model is one object graph
+    that lives until the end of the run, so scanning it over and over while it grows only costs
+    time (~15 %); it is collected as a whole afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def simulate(scenario: Scenario, replication: int, seed: int) -> Network:
     """Build and run one replication; returns the finished network (for tests and tools)."""
     calendar = Calendar(scenario.horizon.start, scenario.horizon.end)
     ctx = Context.create(calendar, seed, replication)
-    network = Network(scenario, ctx)
-    network.start()
-    ctx.env.run(until=float(calendar.days))
-    network.finish()
+    with _no_cyclic_gc():
+        network = Network(scenario, ctx)
+        network.start()
+        ctx.env.run(until=float(calendar.days))
+        network.finish()
     violations = check(network)
     if violations:
         raise ConservationError(violations)

@@ -17,7 +17,13 @@ from sim.analysis.bands import bands
 from sim.analysis.policies import PolicyMark, policy_marks
 from sim.plotting.compare import overlay_grid, plot_differences, plot_overlay
 from sim.plotting.fan import fan_grid, plot_fan
-from sim.plotting.flows import monthly_by_origin, plot_flow_shift, plot_flows, split_at
+from sim.plotting.flows import (
+    imports_grid,
+    monthly_by_origin,
+    plot_flow_shift,
+    plot_flows,
+    split_at,
+)
 from sim.plotting.tornado import plot_tornado
 from tests.test_analysis_metrics import START, records
 
@@ -165,3 +171,30 @@ def test_policy_marks_from_documents_and_scenarios() -> None:
         PolicyMark("mine_fire", "facility_outage", dt.date(2025, 6, 1), dt.date(2025, 7, 1))
     ]
     assert policy_marks(loaded) == policy_marks(loaded.scenario) == expected
+
+
+def test_imports_grid_shows_each_destinations_imports_by_origin() -> None:
+    f = pd.concat(
+        [
+            flows(),
+            pd.DataFrame(
+                {
+                    "date": pd.to_datetime(["2025-01-15"]),
+                    "origin_country": ["JP"],
+                    "destination_country": ["JP"],  # domestic: not an import
+                    "commodity": ["m"],
+                    "flow_t": [100.0],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    fig = imports_grid(f, ["US", "JP"], MARKS)
+    shown = [a for a in fig.axes if a.get_visible()]
+    assert [a.get_title() for a in shown] == [
+        "m → US, by origin (imports)",
+        "m → JP, by origin (imports)",
+    ]
+    jp = shown[1]
+    assert sorted(t.get_text() for t in jp.get_legend().get_texts()) == ["AU", "CN"]
+    assert_not_blank(fig)

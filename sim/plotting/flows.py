@@ -101,6 +101,32 @@ def flows_grid(
     return fig
 
 
+def imports_grid(
+    flows: pd.DataFrame,
+    destinations: Sequence[str],
+    policies: Sequence[PolicyMark] = (),
+    per_destination: int = 3,
+    title: str | None = None,
+) -> Figure:
+    """Imports of each destination country by origin (stacked t/month), its
+    `per_destination` most imported commodities, one row per destination."""
+    imports = flows[flows["origin_country"] != flows["destination_country"]]
+    keys: list[tuple[str, str]] = []
+    for dest in destinations:
+        f = imports[imports["destination_country"] == dest]
+        top = f.groupby("commodity")["flow_t"].sum().sort_values(ascending=False)
+        keys += [(dest, str(c)) for c in top.index[:per_destination]]
+    fig, axes = grid(max(1, len(keys)), ncols=per_destination)
+    for (dest, c), ax in zip(keys, axes, strict=False):
+        plot_flows(flows, c, dest, ax, policies, imports_only=True)
+        ax.set_title(f"{c} → {dest}, by origin (imports)", fontsize=10)
+    if not keys:
+        axes[0].text(0.5, 0.5, "no imports", ha="center", va="center")
+    if title:
+        fig.suptitle(title, fontsize=11)
+    return fig
+
+
 def split_at(flows: pd.DataFrame, date: dt.date) -> dict[str, pd.DataFrame]:
     """Flows before and from `date`, labelled for `plot_flow_shift`."""
     d = pd.to_datetime(flows["date"])

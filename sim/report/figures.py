@@ -9,11 +9,12 @@ from matplotlib.figure import Figure
 from sim.analysis.policies import PolicyMark, merged_marks
 from sim.plotting.compare import overlay_grid, plot_differences
 from sim.plotting.fan import fan_grid, pairs, worst_pairs
-from sim.plotting.flows import flows_grid, plot_flow_shift, split_at
+from sim.plotting.flows import flows_grid, imports_grid, plot_flow_shift, split_at
 from sim.plotting.tornado import plot_tornado
 from sim.report.rundir import OutputDir
 
 FigureSpec = tuple[str, str, Figure]
+IMPORTERS = ("US", "JP")  # whose imports the run report shows by origin
 
 
 def marks(out: OutputDir) -> list[PolicyMark]:
@@ -56,6 +57,18 @@ def run_figures(out: OutputDir) -> list[FigureSpec]:
                 flows_grid(out.flows, pm, title=f"{name}: flows by origin country"),
             )
         )
+        destinations = [d for d in IMPORTERS if (out.flows["destination_country"] == d).any()]
+        if destinations:
+            specs.append(
+                (
+                    "imports.png",
+                    f"Imports of {' and '.join(destinations)} by origin country, t/month (mean "
+                    "over replications): the three most imported commodities of each.",
+                    imports_grid(
+                        out.flows, destinations, pm, title=f"{name}: imports by origin country"
+                    ),
+                )
+            )
         inside = [m for m in pm if out.flows["date"].min() < _ts(m.start) < out.flows["date"].max()]
         if inside:
             first = inside[0]

@@ -43,11 +43,15 @@ class Sourcing:
     def late_suppliers(self, now: float) -> list[Node]:
         """Active suppliers holding an order of ours for longer than `patience` days."""
         late = []
+        oldest = now - self.patience
         for supplier, orders in self.open_orders.items():
-            if supplier in self.failing_until and self.failing_until[supplier] > now:
+            if self.failing_until.get(supplier, -1.0) > now:
                 continue
-            if any(o.remaining > 0 and now - o.placed > self.patience for o in orders):
-                late.append(supplier)
+            for o in orders:  # placed in time order: the first still open is the oldest
+                if o.remaining > 0:
+                    if o.placed < oldest:
+                        late.append(supplier)
+                    break
         return late
 
     def mark_failing(self, supplier: Node, now: float) -> list[Node]:

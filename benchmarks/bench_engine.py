@@ -19,7 +19,7 @@ import simpy
 from sim.engine.clock import Calendar
 from sim.engine.context import Context
 from sim.model.network import Network
-from sim.results.records import collect
+from sim.model.observe import observe
 from sim.scenario.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,7 +71,7 @@ def main() -> None:
         t0 = time.perf_counter()
         net = simulate(sc, r, sc.seed)
         t1 = time.perf_counter()
-        collect(net, r, sc.seed)
+        observe(net, r)
         t2 = time.perf_counter()
         sim_times.append(t1 - t0)
         total_times.append(t2 - t0)

@@ -31,9 +31,10 @@ t = time.perf_counter()
 if mode == "stream":
     run_to_dir(sc, out, reps=int(reps), workers=int(workers), timeseries="none")
 else:
-    from sim.results.writers import write_outputs
+    from sim.plotting.shortage import save_shortage_bands_figure
+    from sim.results.io.memory import write_outputs
     ens = sim.run(sc, reps=int(reps), workers=int(workers))
-    write_outputs(ens, out, {"scenario": sc.name})
+    write_outputs(ens, out, {"scenario": sc.name}, figure=save_shortage_bands_figure)
 seconds = time.perf_counter() - t
 main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"main_mb": main, "seconds": seconds}))

@@ -20,8 +20,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sim.execution.batches import Batch
 from sim.runner import run_one, run_to_dir
+from sim.runner.batches import Batch
 from sim.scenario.loader import load
 from sim.scenario.schema import Scenario
 
@@ -102,8 +102,8 @@ def dask_section(sc: Scenario, reps: int, local_two: float) -> None:
     except ImportError:
         print("  Dask not installed: pip install 'minsim[dask]'")
         return
-    from sim.execution.dask import DaskBackend
-    from sim.execution.local import LocalBackend
+    from sim.runner.dask import DaskBackend
+    from sim.runner.local import LocalBackend
 
     n = 200
     tasks = [Batch(i, i + 1) for i in range(n)]

@@ -33,9 +33,9 @@ import pandas as pd
 from IPython.display import display
 
 import sim
-from sim.analysis.bands import bands
-from sim.analysis.metrics import ensemble_metrics, exceedance_probability, replication_metrics
-from sim.analysis.policies import policy_marks
+from sim.results.bands import bands
+from sim.results.ensemble_metrics import ensemble_metrics, exceedance_probability, replication_metrics
+from sim.results.policies import policy_marks
 from sim.plotting.fan import fan_grid
 
 # sim.plotting draws off-screen (Agg); show its figures in the notebook:

@@ -36,11 +36,11 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import sim
-from sim.analysis.bands import bands
-from sim.analysis.compare import paired_differences
-from sim.analysis.metrics import overall, replication_metrics
-from sim.analysis.policies import PolicyMark
-from sim.analysis.stats import t975
+from sim.results.bands import bands
+from sim.runner.compare import paired_differences
+from sim.results.ensemble_metrics import overall, replication_metrics
+from sim.results.policies import PolicyMark
+from sim.results.stats import t975
 from sim.plotting.common import PALETTE, date_axis, grid, new_ax
 from sim.plotting.compare import plot_differences, plot_overlay
 from sim.plotting.markers import mark_policies

@@ -20,7 +20,7 @@ import pandas as pd
 
 from sim import __version__
 from sim.results.records import Ensemble
-from sim.runner import run
+from sim.runner.ensemble import run
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 from sim.validation.backtest import backtest

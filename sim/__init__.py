@@ -2,19 +2,34 @@
 
 The Python API is the command line's: `load_scenario` a file, `run` it, read the results as
 pandas DataFrames (`ensemble.summary`, `ensemble.buyers`, `ensemble.lanes`, `ensemble.events`).
+Names are imported on first use (PEP 562), so `import sim` loads neither pandas nor the model.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("minsim")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0.0.0+unknown"
+from typing import TYPE_CHECKING
 
-from sim.analysis.compare import compare
-from sim.analysis.sweep import sweep
-from sim.runner import resume, run, run_one, run_to_dir
-from sim.scenario.loader import load, load_scenario
+from sim._lazy import lazy_getattr
+from sim._version import __version__
+
+if TYPE_CHECKING:
+    from sim.runner.compare import compare
+    from sim.runner.ensemble import resume, run, run_to_dir
+    from sim.runner.replicate import run_one
+    from sim.runner.sweep import sweep
+    from sim.scenario.loader import load, load_scenario
+
+#: Public name → module that defines it.
+_API = {
+    "compare": "sim.runner.compare",
+    "load": "sim.scenario.loader",
+    "load_scenario": "sim.scenario.loader",
+    "resume": "sim.runner.ensemble",
+    "run": "sim.runner.ensemble",
+    "run_one": "sim.runner.replicate",
+    "run_to_dir": "sim.runner.ensemble",
+    "sweep": "sim.runner.sweep",
+}
 
 __all__ = [
     "__version__",
@@ -27,3 +42,10 @@ __all__ = [
     "run_to_dir",
     "sweep",
 ]
+
+
+__getattr__ = lazy_getattr("sim", _API, globals())
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_API])

@@ -10,17 +10,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.bands import band, bands, country_flows
-from sim.analysis.compare import paired_differences
-from sim.analysis.diff import diff_documents
-from sim.analysis.metrics import (
+from sim.results.bands import band, bands, country_flows
+from sim.results.ensemble_metrics import (
     ensemble_metrics,
     exceedance_curve,
     exceedance_probability,
     overall,
     replication_metrics,
 )
-from sim.analysis.stats import describe, mean_ci, t975
+from sim.results.stats import describe, mean_ci, t975
+from sim.runner.compare import paired_differences
+from sim.scenario.diff import diff_documents
 
 START = dt.date(2025, 1, 1)
 

@@ -13,8 +13,6 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from sim.analysis.bands import bands
-from sim.analysis.policies import PolicyMark, policy_marks
 from sim.plotting.compare import overlay_grid, plot_differences, plot_overlay
 from sim.plotting.fan import fan_grid, plot_fan
 from sim.plotting.flows import (
@@ -25,6 +23,8 @@ from sim.plotting.flows import (
     split_at,
 )
 from sim.plotting.tornado import plot_tornado
+from sim.results.bands import bands
+from sim.results.policies import PolicyMark, policy_marks
 from tests.test_analysis_metrics import START, records
 
 MARKS = [

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from sim.model.observe import observe
 from sim.model.policies.price_response import THRESHOLD
-from sim.results.records import collect
 from sim.runner import run_one, simulate
 from tests.policy_world import buyer, day, events, stockist, validate, world
 
@@ -108,7 +108,7 @@ def test_running_index_is_the_post_run_column_under_shortage():
     net = simulate(validate(doc), 0, 1)
     assert net.price_feed is not None
     running = np.array(net.price_feed.groups[("magnet", "JP")].history)
-    table = collect(net, 0, 1).buyers
+    table = observe(net, 0).buyers
     for name in ("oem", "oem2"):  # one index for the country: both buyers see it
         column = table[table["buyer"] == name].sort_values("day")["price_index"].to_numpy()
         assert len(running) == len(column) - 1  # the last day ends at the horizon

@@ -8,8 +8,8 @@ import math
 import numpy as np
 import pytest
 
+from sim.results.io.memory import timeseries_table
 from sim.results.records import Ensemble
-from sim.results.writers import timeseries_table
 from sim.runner import run_one
 from tests.policy_world import START, buyer, day, stockist, validate, world
 

@@ -8,8 +8,8 @@ import json
 import numpy as np
 import pandas as pd
 
-from sim.execution.precision import FLOOR_T, MIN_REPS, ROUND, half_widths
 from sim.runner import run_to_dir
+from sim.runner.precision import FLOOR_T, MIN_REPS, ROUND, half_widths
 from tests.scale_helpers import file_bytes, halted_noisy
 from tests.scenario_files import TINY, cli
 

@@ -94,9 +94,15 @@ def test_in_memory_run_is_the_same_with_two_workers(tiny) -> None:
 
 
 def test_written_ensemble_equals_streamed_run(tiny, reference, tmp_path) -> None:
-    from sim.results.writers import write_outputs
+    from sim.plotting.shortage import save_shortage_bands_figure
+    from sim.results.io.memory import write_outputs
 
-    write_outputs(sim.run(tiny, reps=REPS, seed=3), tmp_path / "mem", {"scenario": "tiny"})
+    write_outputs(
+        sim.run(tiny, reps=REPS, seed=3),
+        tmp_path / "mem",
+        {"scenario": "tiny"},
+        figure=save_shortage_bands_figure,
+    )
     assert file_bytes(tmp_path / "mem") == reference
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 import sim
-from sim.analysis.stats import t975
+from sim.results.stats import t975
 from sim.scenario.loader import load
 from tests.scale_helpers import halted_noisy
 from tests.scenario_files import TINY

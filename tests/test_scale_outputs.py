@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.analysis.bands import BAND_COLUMNS, bands, country_flows
+from sim.results.bands import BAND_COLUMNS, bands, country_flows
+from sim.results.io.memory import timeseries_table, write_parquet
 from sim.results.sketch import PILOT, BandSketch
-from sim.results.writers import timeseries_table, write_parquet
 from sim.runner import run_to_dir
 from tests.scale_helpers import halted_noisy
 

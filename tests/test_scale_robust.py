@@ -12,10 +12,11 @@ import pytest
 
 import sim
 import sim.runner
-from sim.execution.rundir import new_plan
+import sim.runner.batches
 from sim.results.digest import Layout, digest
-from sim.results.store import RunStore
+from sim.results.io.store import RunStore
 from sim.runner import resume, run_to_dir
+from sim.runner.ensemble import new_plan
 from tests.scale_helpers import file_bytes, halted_noisy
 from tests.scenario_files import TINY, cli
 
@@ -111,14 +112,14 @@ def test_cli_interrupt_and_resume(tmp_path, capsys, monkeypatch) -> None:
 def test_failing_replication_is_named_with_a_command_to_rerun_it(
     tmp_path, capsys, monkeypatch
 ) -> None:
-    real = sim.runner.run_one
+    real = sim.runner.batches.run_one
 
     def fragile(scenario, replication, seed):
         if replication == 4:
             raise ZeroDivisionError("float division by zero")
         return real(scenario, replication, seed)
 
-    monkeypatch.setattr(sim.runner, "run_one", fragile)
+    monkeypatch.setattr(sim.runner.batches, "run_one", fragile)
     out = tmp_path / "tiny"
     argv = ["run", str(TINY), "--reps", "10", "--seed", "7", "--workers", "1", "--out", str(out)]
     code, stdout, err = cli(capsys, *argv, "--set", "seed=3")
@@ -133,7 +134,7 @@ def test_failing_replication_is_named_with_a_command_to_rerun_it(
         *("--replication", "4", "--debug", "--out", str(tmp_path / "tiny-rep4")),
     ]
     assert "kept in" in err[2] and not out.exists()
-    monkeypatch.setattr(sim.runner, "run_one", real)  # "fixed": rerun it as printed
+    monkeypatch.setattr(sim.runner.batches, "run_one", real)  # "fixed": rerun it as printed
     assert cli(capsys, *shlex.split(rerun)[1:], "--quiet") == (0, [], [])
     alone = pd.read_csv(tmp_path / "tiny-rep4" / "summary.csv")
     assert cli(capsys, "run", "--resume", str(out), "--quiet") == (0, [], [])

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim import __version__
-from sim.execution.command import add_scale_options, reps_arg
+from sim._version import __version__
+from sim.cli.run_options import add_scale_options, reps_arg
 from sim.scenario.docs import json_schema_text
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import load
@@ -111,7 +111,7 @@ def _schema(args: argparse.Namespace, argv: list[str]) -> _Output:
 
 
 def _run(args: argparse.Namespace, argv: list[str]) -> _Output:
-    from sim.execution.command import run_command  # imported here: validate works without it
+    from sim.cli.run_options import run_command  # imported here: validate works without it
 
     progress = None if args.quiet or not sys.stderr.isatty() else _ProgressBar()
     try:
@@ -130,14 +130,14 @@ def _run(args: argparse.Namespace, argv: list[str]) -> _Output:
 
 
 def _compare(args: argparse.Namespace, argv: list[str]) -> _Output:
-    from sim.analysis.compare import compare
+    from sim.report import build_report
+    from sim.runner.compare import compare
 
     started = dt.datetime.now(dt.UTC)
     comp = compare(args.scenarios, reps=args.reps, seed=args.seed, sets=args.set)
     out_dir = args.out or Path("runs") / ("compare-" + "-vs-".join(comp.labels))
-    from sim.report.outputs import write_comparison
-
-    write_comparison(comp, out_dir, ["minsim", *argv], started)
+    comp.write(out_dir, ["minsim", *argv], started)
+    build_report(out_dir)
     lines = [f"results in {out_dir} ({comp.reps} replications each, seed {comp.seed})"]
     for label, diff in comp.input_diff().items():
         lines += [f"{label} vs {comp.reference}:", *(f"  {d}" for d in diff or ["(same inputs)"])]
@@ -145,7 +145,8 @@ def _compare(args: argparse.Namespace, argv: list[str]) -> _Output:
 
 
 def _sweep(args: argparse.Namespace, argv: list[str]) -> _Output:
-    from sim.analysis.sweep import sweep
+    from sim.report import build_report
+    from sim.runner.sweep import sweep
 
     started = dt.datetime.now(dt.UTC)
     vary: dict[str, list[str]] = {}
@@ -156,9 +157,8 @@ def _sweep(args: argparse.Namespace, argv: list[str]) -> _Output:
         vary[key.strip()] = [v.strip() for v in values.split(",")]
     sw = sweep(args.scenario, vary, grid=args.grid, reps=args.reps, seed=args.seed, sets=args.set)
     out_dir = args.out or Path("runs") / f"sweep-{sw.base.scenario.name}"
-    from sim.report.outputs import write_sweep
-
-    write_sweep(sw, out_dir, ["minsim", *argv], started)
+    sw.write(out_dir, ["minsim", *argv], started)
+    build_report(out_dir)
     if args.quiet:
         return _Output()
     t = sw.table()

@@ -6,9 +6,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sim.execution.rundir import DEFAULT_MAX_REPS, FULL_TIMESERIES_MAX, TIMESERIES, RunOutcome
+from sim.runner.defaults import DEFAULT_MAX_REPS, FULL_TIMESERIES_MAX, TIMESERIES
+
+if TYPE_CHECKING:
+    from sim.runner.ensemble import RunOutcome
 
 
 def reps_arg(text: str) -> int | str:
@@ -107,7 +110,7 @@ def run_command(args: argparse.Namespace, command: Sequence[str], progress: Any)
 
     if args.resume is not None:
         out = _strip_partial(args.resume)
-        from sim.results.store import read_plan
+        from sim.results.io.store import read_plan
 
         plan = read_plan(out)
         if plan.get("scenario_path") is None:

@@ -2,7 +2,7 @@
 
 A held shipment has left the supplier's stock and still counts as on order at its buyer, like
 material in transit. It ends up either released to its lane or returned to the supplier's stock
-(the buyer's order for it is then void). The books are checked by `sim.results.conservation`.
+(the buyer's order for it is then void). The books are checked by `sim.model.balance`.
 """
 
 from __future__ import annotations

@@ -1,17 +1,15 @@
-"""Immutable results of one replication and of an ensemble, as pandas tables."""
+"""Records out of a finished model: daily buyer series, lane flows by departure, events."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from sim.results.metrics import summarise
-from sim.results.prices import price_index
-from sim.results.series import daily_flows, daily_from_trace
+from sim.model.price_index import price_index
+from sim.model.series import daily_flows, daily_from_trace
 
 if TYPE_CHECKING:
     from sim.model.network import Network
@@ -27,22 +25,16 @@ BUYER_COLUMNS = [
 
 
 @dataclass(frozen=True)
-class ReplicationResult:
-    """What one replication produced; picklable, never refers back to model objects."""
+class Observation:
+    """Records of one finished replication, as tables; never refers back to model objects."""
 
-    replication: int
-    seed: int
     buyers: pd.DataFrame  # replication, buyer, commodity, day, demand_t, delivered_t, ...
     lanes: pd.DataFrame  # replication, origin, destination, countries, commodity, day, flow_t
     events: pd.DataFrame  # replication, day, kind, subject, detail
-    drawn: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def summary(self) -> pd.DataFrame:
-        return summarise(self.buyers)
+    drawn: dict[str, float] = field(default_factory=dict)  # parameter key path -> drawn value
 
 
-def collect(network: Network, replication: int, seed: int) -> ReplicationResult:
+def observe(network: Network, replication: int) -> Observation:
     """Turn a finished network into records (daily buyer series, lane flows, events)."""
     days = network.ctx.calendar.days
     # column order of the daily table: that of `daily_from_trace`, then days of cover
@@ -130,7 +122,7 @@ def collect(network: Network, replication: int, seed: int) -> ReplicationResult:
             "detail": [e.detail for e in ev],
         }
     )
-    return ReplicationResult(replication, seed, buyers, lanes, events, dict(network.params.drawn))
+    return Observation(buyers, lanes, events, dict(network.params.drawn))
 
 
 def _empty_lanes() -> pd.DataFrame:
@@ -146,36 +138,3 @@ def _empty_lanes() -> pd.DataFrame:
             "flow_t": pd.Series(dtype="float64"),
         }
     )
-
-
-@dataclass(frozen=True)
-class Ensemble:
-    """All replications of one scenario run, ordered by replication."""
-
-    scenario_name: str
-    start: dt.date
-    seed: int
-    replications: tuple[ReplicationResult, ...]
-
-    @property
-    def buyers(self) -> pd.DataFrame:
-        return pd.concat([r.buyers for r in self.replications], ignore_index=True)
-
-    @property
-    def lanes(self) -> pd.DataFrame:
-        return pd.concat([r.lanes for r in self.replications], ignore_index=True)
-
-    @property
-    def events(self) -> pd.DataFrame:
-        return pd.concat([r.events for r in self.replications], ignore_index=True)
-
-    @property
-    def summary(self) -> pd.DataFrame:
-        s = pd.concat([r.summary for r in self.replications], ignore_index=True)
-        s.insert(0, "seed", self.seed)
-        s.insert(0, "scenario", self.scenario_name)
-        cols = ["scenario", "replication", "seed", "buyer", "commodity"]
-        return s[cols + [c for c in s.columns if c not in cols]]
-
-    def dates(self, days: pd.Series) -> pd.Series:
-        return pd.to_datetime(self.start) + pd.to_timedelta(days, unit="D")

@@ -1,5 +1,5 @@
 """The scarcity price index, stepped one day at a time: shared by the post-run `price_index`
-column (`sim.results.prices`) and the running feed that price-response policies read.
+column (`sim.model.price_index`) and the running feed that price-response policies read.
 
 log(index) = s + q, both starting in equilibrium (s = 0, q at its first day's target):
 - scarcity s tends to f·log(`shortage_multiple`), f being the day's shortfall fraction, rising

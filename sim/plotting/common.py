@@ -1,13 +1,12 @@
-"""Shared figure helpers: dated axes, units, saving (Agg backend; matplotlib only here)."""
+"""Shared figure helpers: dated axes, units, saving. `sim.plotting` is the only package that
+imports matplotlib; it sets no backend (matplotlib picks one, Agg where there is no display;
+the tests force Agg)."""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
@@ -23,6 +22,16 @@ DISPLAY = {
     "demand_t": (1.0, "demand, t/day"),
 }
 PALETTE = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+
+
+__all__ = ["DISPLAY", "PALETTE", "Axes", "Figure", "date_axis", "figure_of", "grid", "new_ax"]
+
+
+def figure_of(ax: Axes) -> Figure:
+    """The figure an axes belongs to."""
+    fig = ax.figure
+    assert isinstance(fig, Figure)
+    return fig
 
 
 def new_ax(figsize: tuple[float, float] = (8.0, 4.5)) -> Axes:

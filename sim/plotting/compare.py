@@ -9,11 +9,11 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from sim.analysis.bands import band
-from sim.analysis.policies import PolicyMark
 from sim.plotting.common import DISPLAY, PALETTE, date_axis, grid, new_ax
 from sim.plotting.fan import smooth_series, worst_pairs
 from sim.plotting.markers import mark_policies
+from sim.results.bands import band
+from sim.results.policies import PolicyMark
 
 
 def plot_overlay(
@@ -84,7 +84,7 @@ def plot_differences(
     differences: pd.DataFrame, metric: str = "shortage_pct", ax: Axes | None = None
 ) -> Axes:
     """Mean paired difference with its 95 % interval per buyer × commodity (one marker per
-    compared scenario), from `sim.analysis.compare.paired_differences`."""
+    compared scenario), from `sim.runner.compare.paired_differences`."""
     d = differences[differences["metric"] == metric]
     labels = sorted({f"{b} · {c}" for b, c in zip(d["buyer"], d["commodity"], strict=True)})
     ax = ax if ax is not None else new_ax((8.0, 1.5 + 0.45 * max(1, len(labels))))

@@ -8,10 +8,10 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from sim.analysis.bands import band
-from sim.analysis.policies import PolicyMark
 from sim.plotting.common import DISPLAY, PALETTE, date_axis, grid, new_ax
 from sim.plotting.markers import mark_policies
+from sim.results.bands import band
+from sim.results.policies import PolicyMark
 
 
 def smooth_series(s: pd.Series, days: int) -> pd.Series:

@@ -9,9 +9,9 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from sim.analysis.policies import PolicyMark
 from sim.plotting.common import PALETTE, date_axis, grid, new_ax
 from sim.plotting.markers import mark_policies
+from sim.results.policies import PolicyMark
 
 
 def _select(

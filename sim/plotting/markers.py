@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import matplotlib.dates as mdates
 from matplotlib.axes import Axes
 
-from sim.analysis.policies import PolicyMark
+from sim.results.policies import PolicyMark
 
 
 def _events(marks: Sequence[PolicyMark]) -> list[tuple[dt.date, str, str]]:

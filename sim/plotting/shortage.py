@@ -4,18 +4,13 @@ bands (a single line when there is one replication)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 
-if TYPE_CHECKING:
-    from sim.results.records import Ensemble
+from sim.results.records import Ensemble
 
 
 def shortage_share(ensemble: Ensemble, window: int = 30):  # type: ignore[no-untyped-def]

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
-from sim.analysis.policies import PolicyMark, merged_marks
+from sim.plotting.common import Figure, figure_of
 from sim.plotting.compare import overlay_grid, plot_differences
 from sim.plotting.fan import fan_grid, pairs, worst_pairs
 from sim.plotting.flows import flows_grid, imports_grid, plot_flow_shift, split_at
 from sim.plotting.tornado import plot_tornado
-from sim.report.rundir import OutputDir
+from sim.results.io.reader import OutputDir
+from sim.results.policies import PolicyMark, merged_marks
 
 FigureSpec = tuple[str, str, Figure]
 IMPORTERS = ("US", "JP")  # whose imports the run report shows by origin
@@ -79,7 +78,7 @@ def run_figures(out: OutputDir) -> list[FigureSpec]:
                     "flows_shift.png",
                     f"Average monthly shipments by origin, before vs from the first policy date "
                     f"({first.id}), all commodities.",
-                    _fig(ax),
+                    figure_of(ax),
                 )
             )
     return specs
@@ -109,7 +108,7 @@ def compare_figures(out: OutputDir) -> list[FigureSpec]:
                 "differences.png",
                 "Paired differences in total shortage (percentage points of demand) against the "
                 "first scenario: mean and 95 % confidence interval over replications.",
-                _fig(plot_differences(diffs, "shortage_pct")),
+                figure_of(plot_differences(diffs, "shortage_pct")),
             )
         )
     if len(out.flows):
@@ -118,7 +117,7 @@ def compare_figures(out: OutputDir) -> list[FigureSpec]:
             (
                 "flows_shift.png",
                 "Average monthly shipments by origin country per scenario, all commodities.",
-                _fig(plot_flow_shift(fl)),
+                figure_of(plot_flow_shift(fl)),
             )
         )
     return specs
@@ -137,15 +136,9 @@ def sweep_figures(out: OutputDir) -> list[FigureSpec]:
             "tornado.png",
             "Total shortage (% of demand, all buyers) for the lowest and highest outcome of each "
             "varied input, around the baseline.",
-            _fig(ax),
+            figure_of(ax),
         )
     ]
-
-
-def _fig(ax: Axes) -> Figure:
-    fig = ax.figure
-    assert isinstance(fig, Figure)
-    return fig
 
 
 def _ts(d: object) -> pd.Timestamp:

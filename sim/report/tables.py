@@ -7,8 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from sim.analysis.metrics import ensemble_metrics
-from sim.analysis.policies import PolicyMark
+from sim.results.ensemble_metrics import ensemble_metrics
+from sim.results.policies import PolicyMark
 
 #: Headline columns: metric → (heading, scale, unit, decimals).
 HEADLINE = {

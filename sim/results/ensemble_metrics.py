@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.analysis.stats import describe
 from sim.results.metrics import summarise
+from sim.results.stats import describe
 
 KEYS = ["buyer", "commodity"]
 ALL = "(all)"

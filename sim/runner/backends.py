@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any, Protocol
 
-from sim.execution.batches import Batch, Job, run_batch, split
+from sim.runner.batches import Batch, Job, run_batch, split
 
 Progress = Callable[[int, int | None], None]
 
@@ -23,10 +23,10 @@ class Backend(Protocol):
 def backend_for(workers: int | None, scheduler: Any = None) -> Backend:
     """Dask when a scheduler is given, else local processes (`None`: one per core)."""
     if scheduler is not None:
-        from sim.execution.dask import DaskBackend
+        from sim.runner.dask import DaskBackend
 
         return DaskBackend(scheduler)
-    from sim.execution.local import LocalBackend, cpu_count
+    from sim.runner.local import LocalBackend, cpu_count
 
     return LocalBackend(cpu_count() if workers is None else workers)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sim.results.digest import Digest, Layout, digest
 from sim.results.records import ReplicationResult
+from sim.runner.replicate import run_one
 from sim.scenario.schema import Scenario
 
 MAX_BATCH = 8  # replications per task, at most (short tasks keep the tail short)
@@ -50,8 +51,6 @@ class ReplicationError(RuntimeError):
 
 def run_batch(job: Job, batch: Batch) -> list[ReplicationResult] | list[Digest]:
     """Run the replications of `batch`; the same inputs give the same results anywhere."""
-    from sim.runner import run_one
-
     out = []
     for r in range(batch.start, batch.stop):
         try:

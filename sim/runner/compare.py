@@ -3,6 +3,7 @@ so differences are paired per replication."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,14 +12,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.bands import bands, country_flows
-from sim.analysis.diff import diff_documents
-from sim.analysis.inputs import Input, as_input, unique_labels
-from sim.analysis.metrics import ensemble_metrics, overall, replication_metrics
-from sim.analysis.policies import PolicyMark, merged_marks
-from sim.analysis.stats import mean_ci
+from sim.results.bands import bands, country_flows
+from sim.results.ensemble_metrics import ensemble_metrics, overall, replication_metrics
+from sim.results.io.tables import safe_name, scenario_entry, tagged, write_table_dir
+from sim.results.policies import PolicyMark, merged_marks
 from sim.results.records import Ensemble
-from sim.runner import run
+from sim.results.stats import mean_ci
+from sim.runner.ensemble import run
+from sim.runner.inputs import Input, as_input, unique_labels
+from sim.scenario.diff import diff_documents
 
 #: Metrics whose paired differences are reported.
 DIFF_METRICS = (
@@ -122,11 +124,45 @@ class Comparison:
             for label, e in zip(self.labels, self.ensembles, strict=True)
         }
 
-    def write(self, out: str | Path, argv: Sequence[str] = ()) -> Path:
-        """Write the comparison's output directory with its report (see `minsim compare`)."""
-        from sim.report.outputs import write_comparison
-
-        return write_comparison(self, out, argv)
+    def write(
+        self, out: str | Path, argv: Sequence[str] = (), started: dt.datetime | None = None
+    ) -> Path:
+        """Write the comparison's output directory (see `minsim compare`; `sim.report.
+        build_report(out)` adds its report.html)."""
+        entries, documents = [], {}
+        for label, i in zip(self.labels, self.inputs, strict=True):
+            doc = f"scenarios/{safe_name(label)}.resolved.yaml"
+            documents[doc] = i.document
+            entries.append(
+                scenario_entry(label, i.scenario.name, i.file, i.sha256, i.overrides, doc)
+            )
+        lines = [f"# differences from {self.reference}"]
+        for label, diff in self.input_diff().items():
+            lines += [f"[{label}]", *(diff or ["(no differences)"]), ""]
+        head = {
+            "kind": "compare",
+            "scenarios": entries,
+            "reference": self.reference,
+            "seed": self.seed,
+            "reps": self.reps,
+        }
+        return write_table_dir(
+            out,
+            head,
+            csv={
+                "summary.csv": self.metrics(),
+                "metrics.csv": self.ensemble_metrics(),
+                "differences.csv": self.differences(),
+            },
+            parquet={
+                "bands.parquet": tagged(self.bands(), "scenario"),
+                "flows.parquet": tagged(self.flows(), "scenario"),
+            },
+            documents=documents,
+            texts={"inputs_diff.txt": "\n".join(lines)},
+            command=argv,
+            started=started,
+        )
 
     def policies(self) -> list[PolicyMark]:
         """Policy dates of all scenarios (see `merged_marks`)."""

@@ -1,42 +1,74 @@
-"""Run an ensemble straight into an output directory, in bounded memory, resumably.
+"""Run an ensemble: in memory (`run`), or straight into an output directory in bounded memory,
+resumably (`run_to_dir`, `resume`).
 
-Work goes to `DIR.partial/` (see `sim.results.store`); `DIR` appears only when every file is
+Work goes to `DIR.partial/` (see `sim.results.io.store`); `DIR` appears only when every file is
 complete. On Ctrl-C or a failing replication the work directory keeps the last checkpoint and
 `resume` continues it, ending with the same bytes as an uninterrupted run.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import sim
-from sim.execution.batches import Job, ReplicationError, batch_size
-from sim.execution.driver import Progress, backend_for, execute
-from sim.execution.precision import Precision
+from sim.plotting.shortage import save_shortage_bands_figure
 from sim.results.digest import Digest, Layout
+from sim.results.io import contract
+from sim.results.io.store import RunStore, partial_dir, read_plan
+from sim.results.records import Ensemble, ReplicationResult
 from sim.results.sketch import PILOT
-from sim.results.store import RunStore, partial_dir, read_plan
-from sim.results.writers import jsonable
+from sim.runner.backends import Progress, backend_for, execute
+from sim.runner.batches import Job, ReplicationError, batch_size
+from sim.runner.defaults import DEFAULT_MAX_REPS, FULL_TIMESERIES_MAX, TIMESERIES
+from sim.runner.precision import Precision
 from sim.scenario.loader import scenario_sha256
 from sim.scenario.schema import Scenario
 
-FULL_TIMESERIES_MAX = 100  # default: per-replication time series up to this many replications
-DEFAULT_MAX_REPS = 2000
 CHECKPOINT_S = 30.0  # seconds between checkpoints (and on interrupt or failure)
-TIMESERIES = ("full", "none")
-RESOLVED = "scenario.resolved.yaml"
 
 
 @dataclass(frozen=True)
 class RunOutcome:
+    """Where a run's results are, how many replications it has and its root seed."""
+
     out: Path
     reps: int
     seed: int
+
+
+def run(
+    scenario: Scenario,
+    reps: int = 1,
+    seed: int | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+    *,
+    workers: int | None = 1,
+    scheduler: Any = None,
+    first: int = 0,
+) -> Ensemble:
+    """Run replications `first` … `first + reps - 1` with root seed `seed` (default: the
+    scenario's) and keep them all in memory. `workers` local processes (`None`: one per core)
+    or a Dask `scheduler` (address or `distributed.Client`); results are the same either way.
+    For large ensembles written to disk in bounded memory, see `run_to_dir`."""
+    root = scenario.seed if seed is None else int(seed)
+    results: list[ReplicationResult] = []
+
+    def keep(r: ReplicationResult) -> bool:
+        results.append(r)
+        return False
+
+    backend = backend_for(workers, scheduler)
+    try:
+        size = batch_size(reps, backend.workers)
+        execute(Job(scenario, root), first, first + reps, size, backend, keep, progress, reps)
+    except BaseException:
+        backend.close(abort=True)
+        raise
+    backend.close()
+    return Ensemble(scenario.name, scenario.horizon.start, root, tuple(results))
 
 
 def timeseries_mode(requested: str | None, reps: int | None) -> str:
@@ -68,7 +100,7 @@ def run_to_dir(
     document: dict[str, Any] | None = None,
 ) -> RunOutcome:
     """Run replications `first` … `first + reps - 1` (or, with `reps=None` and `precision`,
-    until converged; see `sim.execution.precision`) and write the output directory `out`.
+    until converged; see `sim.runner.precision`) and write the output directory `out`.
     `workers` local processes (`None`: one per core) or a Dask `scheduler`; `document` (the
     resolved scenario) is saved as scenario.resolved.yaml."""
     plan = new_plan(
@@ -86,7 +118,7 @@ def run_to_dir(
     )
     backend = backend_for(workers, scheduler)
     try:
-        files = {} if document is None else {RESOLVED: _yaml(document)}
+        files = {} if document is None else {contract.RESOLVED: contract.yaml_text(document)}
         store = RunStore.create(Path(out), Layout.of(scenario), plan, files)
     except BaseException:
         backend.close()
@@ -117,7 +149,7 @@ def new_plan(
         "scenario_file": None if scenario_file is None else str(scenario_file),
         "scenario_path": None if scenario_file is None else str(Path(scenario_file).resolve()),
         "sets": list(sets),
-        "overrides": jsonable(overrides or {}),
+        "overrides": contract.plain(overrides or {}),
         "scenario_sha256": scenario_sha256(scenario),
         "seed": scenario.seed if seed is None else int(seed),
         "first": int(first),
@@ -126,7 +158,7 @@ def new_plan(
         "max_reps": int(max_reps),
         "timeseries": timeseries_mode(timeseries, reps),
         "command": list(command),
-        "started": _now(),
+        "started": contract.now(),
         "resumed": [],
     }
 
@@ -195,7 +227,7 @@ def _go(scenario: Scenario, store: RunStore, backend: Any, progress: Progress | 
         _explain(exc, store)
         raise
     backend.close()
-    store.finish(_manifest(store))
+    store.finish(_manifest(store), save_shortage_bands_figure)
     return RunOutcome(store.out, store.folded, int(plan["seed"]))
 
 
@@ -226,10 +258,7 @@ def _explain(exc: BaseException, store: RunStore) -> None:
 
 def _manifest(store: RunStore) -> dict[str, Any]:
     p = store.plan
-    files = ["manifest.json", "summary.csv", "events.csv", "bands.parquet", "flows.parquet"]
-    files += ["figures/shortage.png"] + (["timeseries.parquet"] if store.timeseries else [])
-    files += [f.name for f in (store.work / "extra").iterdir()]
-    return {
+    head = {
         "scenario": p["scenario"],
         "scenario_file": p["scenario_file"],
         "scenario_sha256": p["scenario_sha256"],
@@ -242,21 +271,12 @@ def _manifest(store: RunStore) -> dict[str, Any]:
         "timeseries": p["timeseries"],
         "bands": f"mean exact; quantiles exact up to {PILOT} replications, then per-cell "
         "fixed-bin histograms (see sim.results.sketch)",
-        "version": sim.__version__,
-        "command": p["command"],
-        "resumed": p["resumed"],
-        "overrides": p["overrides"],
-        "started": p["started"],
-        "finished": _now(),
-        "files": sorted(files),
     }
-
-
-def _yaml(document: dict[str, Any]) -> str:
-    import yaml
-
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    provenance = {"resumed": p["resumed"], "overrides": p["overrides"]}
+    return contract.manifest(
+        head,
+        command=p["command"],
+        started=p["started"],
+        provenance=provenance,
+        files=store.files(),
+    )

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
-PRELOAD = ["sim.runner", "sim.execution.batches"]
+PRELOAD = ["sim.runner.replicate", "sim.runner.batches"]
 
 
 def cpu_count() -> int:

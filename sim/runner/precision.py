@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.analysis.stats import t975
+from sim.results.stats import t975
 
 MIN_REPS = 20
 ROUND = 20

@@ -3,6 +3,7 @@ overrides, all under the same root seed (common random numbers)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -12,12 +13,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.bands import bands, country_flows
-from sim.analysis.inputs import Input, as_input, value_text
-from sim.analysis.metrics import overall, replication_metrics
-from sim.analysis.stats import mean_ci
+from sim.results.bands import bands, country_flows
+from sim.results.ensemble_metrics import overall, replication_metrics
+from sim.results.io.contract import RESOLVED
+from sim.results.io.tables import scenario_entry, tagged, write_table_dir
 from sim.results.records import Ensemble
-from sim.runner import run
+from sim.results.stats import mean_ci
+from sim.runner.ensemble import run
+from sim.runner.inputs import Input, as_input, value_text
 
 BASELINE = "baseline"
 
@@ -110,11 +113,43 @@ class Sweep:
                 rows.append({"key": k, "value": val, "mean": float(g["shortage_pct_mean"].mean())})
         return pd.DataFrame(rows, columns=["key", "value", "mean"])
 
-    def write(self, out: str | Path, argv: Sequence[str] = ()) -> Path:
-        """Write the sweep's output directory with its report (see `minsim sweep`)."""
-        from sim.report.outputs import write_sweep
-
-        return write_sweep(self, out, argv)
+    def write(
+        self, out: str | Path, argv: Sequence[str] = (), started: dt.datetime | None = None
+    ) -> Path:
+        """Write the sweep's output directory (see `minsim sweep`; `sim.report.
+        build_report(out)` adds its report.html)."""
+        entries = []
+        for v, i in zip(self.variants, self.inputs, strict=True):
+            e = scenario_entry(v.id, i.scenario.name, i.file, i.sha256, i.overrides, "")
+            e.pop("document")
+            entries.append({**e, "settings": dict(v.settings)})
+        head = {
+            "kind": "sweep",
+            "scenario": self.base.scenario.name,
+            "scenario_file": self.base.file,
+            "scenario_sha256": self.base.sha256,
+            "variants": entries,
+            "vary": self.vary,
+            "grid": self.grid,
+            "seed": self.seed,
+            "reps": self.reps,
+        }
+        return write_table_dir(
+            out,
+            head,
+            csv={
+                "sweep.csv": self.table(),
+                "effects.csv": self.effects(),
+                "summary.csv": self.metrics(),
+            },
+            parquet={
+                "bands.parquet": tagged(self.bands(), "variant"),
+                "flows.parquet": tagged(self.flows(), "variant"),
+            },
+            documents={RESOLVED: self.base.document},
+            command=argv,
+            started=started,
+        )
 
     def bands(self) -> dict[str, pd.DataFrame]:
         return {

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sim.results.records import Ensemble, ReplicationResult
-from sim.runner import run
+from sim.runner.ensemble import run
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 from sim.validation import measures as m

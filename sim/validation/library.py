@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.stats import describe
-from sim.runner import run
+from sim.results.stats import describe
+from sim.runner.ensemble import run
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 

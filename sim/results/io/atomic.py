@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sim.results.store import replace_dir
+from sim.results.io.store import replace_dir
 
 
 def write_atomic(path: Path, data: bytes | str) -> Path:

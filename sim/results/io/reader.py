@@ -10,10 +10,9 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from sim.analysis.bands import bands, country_flows
-from sim.analysis.metrics import overall, replication_metrics
-
-RESOLVED = "scenario.resolved.yaml"
+from sim.results.bands import bands, country_flows
+from sim.results.ensemble_metrics import overall, replication_metrics
+from sim.results.io.contract import BANDS, FLOWS, MANIFEST, RESOLVED, SUMMARY, TIMESERIES, confined
 
 
 @dataclass
@@ -69,31 +68,24 @@ def _from_timeseries(path: Path, doc: dict[str, Any]) -> tuple[pd.DataFrame, pd.
     return bands(b, start.date()), country_flows(lanes, start.date(), reps)
 
 
-def _run_document(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
-    if (path / RESOLVED).exists():
-        return read_yaml(path / RESOLVED)
-    file = manifest.get("scenario_file")
-    if file and Path(file).exists():  # older run directories: the file as it is now
-        from sim.scenario.loader import load
-
-        sets = [f"{k}={json.dumps(v)}" for k, v in (manifest.get("overrides") or {}).items()]
-        return load(file, sets).document
-    return {}
+def _run_document(path: Path) -> dict[str, Any]:
+    """The resolved scenario saved in a run directory ({} if it has none)."""
+    return read_yaml(path / RESOLVED) if (path / RESOLVED).exists() else {}
 
 
 def read_output_dir(path: str | Path) -> OutputDir:
     """Read manifest, metrics, bands and flows (and the kind's extra tables) of a directory."""
     path = Path(path)
-    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
     kind = str(manifest.get("kind", "run"))
-    summary = pd.read_csv(path / "summary.csv")
+    summary = pd.read_csv(path / SUMMARY)
     if kind == "run":
-        doc = _run_document(path, manifest)
-        if (path / "bands.parquet").exists():
-            bnd = _parquet(path / "bands.parquet")
-            flows = _parquet(path / "flows.parquet") if (path / "flows.parquet").exists() else None
+        doc = _run_document(path)
+        if (path / BANDS).exists():
+            bnd = _parquet(path / BANDS)
+            flows = _parquet(path / FLOWS) if (path / FLOWS).exists() else None
         else:
-            bnd, flows = _from_timeseries(path / "timeseries.parquet", doc)
+            bnd, flows = _from_timeseries(path / TIMESERIES, doc)
         if flows is None:
             flows = pd.DataFrame(columns=["date", "origin_country", "destination_country"])
         m = replication_metrics(summary)
@@ -105,12 +97,13 @@ def read_output_dir(path: str | Path) -> OutputDir:
         kind,
         manifest,
         summary,
-        _parquet(path / "bands.parquet"),
-        _parquet(path / "flows.parquet"),
+        _parquet(path / BANDS),
+        _parquet(path / FLOWS),
     )
     for entry in manifest.get("scenarios", []):
-        if entry.get("document") and (path / entry["document"]).exists():
-            out.documents[str(entry["label"])] = read_yaml(path / entry["document"])
+        doc = confined(path, str(entry["document"])) if entry.get("document") else None
+        if doc is not None and doc.exists():
+            out.documents[str(entry["label"])] = read_yaml(doc)
     if not out.documents and (path / RESOLVED).exists():
         out.documents[str(manifest.get("scenario", "scenario"))] = read_yaml(path / RESOLVED)
     for f in sorted(path.glob("*.csv")):

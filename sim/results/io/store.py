@@ -21,18 +21,34 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.results.digest import BAND_VARIABLES, Digest, FlowKey, Layout
-from sim.results.outputs import write_bands, write_flows, write_timeseries
+from sim.results.io.contract import (
+    BANDS,
+    EVENTS,
+    FLOAT_FORMAT,
+    FLOWS,
+    MANIFEST,
+    RUN_FILES,
+    SHORTAGE_FIGURE,
+    SUMMARY,
+    TIMESERIES,
+    write_json,
+)
+from sim.results.io.parquet import write_bands, write_flows, write_timeseries
+from sim.results.sketch import BandSketch
 
-FLOAT_FORMAT = "%.10g"
 PLAN = "plan.json"
+#: Draws the shortage figure of a run: bands table, title, PNG path (see `sim.plotting`).
+ShortageFigure = Callable[[pd.DataFrame, str, Path], None]
 
 
 def partial_dir(out: Path) -> Path:
@@ -54,8 +70,6 @@ class RunStore:
         self.busy = False  # inside `fold`: state may be half-updated, do not checkpoint
         series = len(layout.series)
         groups = np.repeat(np.arange(len(BAND_VARIABLES) * series), layout.days)
-        from sim.results.sketch import BandSketch
-
         self.sketch = BandSketch(layout.cells, groups)
         self.flows: dict[FlowKey, np.ndarray] = {}
         self.buyers = sorted({b for b, _ in layout.series})
@@ -79,7 +93,7 @@ class RunStore:
             (store.work / sub).mkdir(parents=True)
         for name, text in (files or {}).items():
             (store.work / "extra" / name).write_text(text, encoding="utf-8")
-        _write_json(store.work / PLAN, plan)
+        write_json(store.work / PLAN, plan)
         store.checkpoint()
         return store
 
@@ -186,7 +200,7 @@ class RunStore:
             "arrays": name,
             "flow_keys": [list(k) for k in keys],
         }
-        _write_json(state / "checkpoint.json", check)
+        write_json(state / "checkpoint.json", check)
         for f in state.glob("arrays-*.npz"):
             if f.name != name:
                 f.unlink()
@@ -208,15 +222,21 @@ class RunStore:
             return np.zeros((0, len(self.buyers)))
         return np.array(self.totals)
 
-    def finish(self, manifest: dict[str, Any]) -> Path:
-        """Write the output directory from the work directory and remove the latter."""
+    def files(self) -> list[str]:
+        """The files the finished output directory will hold (see `contract.RUN_FILES`)."""
+        files = [*RUN_FILES, *([TIMESERIES] if self.timeseries else [])]
+        return files + [f.name for f in (self.work / "extra").iterdir()]
+
+    def finish(self, manifest: dict[str, Any], figure: ShortageFigure | None = None) -> Path:
+        """Write the output directory from the work directory (the shortage PNG drawn by
+        `figure`) and remove the work directory."""
         self.checkpoint()
         self.close()
         final = self.work / "final"
         if final.exists():
             shutil.rmtree(final)
         (final / "figures").mkdir(parents=True)
-        for name in ("summary.csv", "events.csv"):
+        for name in (SUMMARY, EVENTS):
             shutil.copyfile(self.work / name, final / name)
         for f in sorted((self.work / "extra").iterdir()):
             shutil.copyfile(f, final / f.name)
@@ -225,15 +245,14 @@ class RunStore:
             write_timeseries(
                 [p for p in parts if p.name.startswith("buyer")]
                 + [p for p in parts if p.name.startswith("lane")],
-                final / "timeseries.parquet",
+                final / TIMESERIES,
             )
-        bands = write_bands(self.sketch, self.layout, final / "bands.parquet")
-        write_flows(self.flows, self.folded, self.layout.start, final / "flows.parquet")
-        from sim.plotting.shortage import save_shortage_bands_figure
-
-        title = f"{self.layout.scenario} (n={self.folded})"
-        save_shortage_bands_figure(bands, title, final / "figures" / "shortage.png")
-        _write_json(final / "manifest.json", manifest)
+        bands = write_bands(self.sketch, self.layout, final / BANDS)
+        write_flows(self.flows, self.folded, self.layout.start, final / FLOWS)
+        if figure is not None:
+            title = f"{self.layout.scenario} (n={self.folded})"
+            figure(bands, title, final / SHORTAGE_FIGURE)
+        write_json(final / MANIFEST, manifest)
         replace_dir(final, self.out)
         shutil.rmtree(self.work, ignore_errors=True)
         return self.out
@@ -256,9 +275,3 @@ def replace_dir(new: Path, target: Path) -> None:
     new.rename(target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)

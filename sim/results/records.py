@@ -1,0 +1,59 @@
+"""Immutable results of one replication and of an ensemble, as pandas tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from sim.results.metrics import summarise
+
+
+@dataclass(frozen=True)
+class ReplicationResult:
+    """What one replication produced; picklable, never refers back to model objects."""
+
+    replication: int
+    seed: int
+    buyers: pd.DataFrame  # replication, buyer, commodity, day, demand_t, delivered_t, ...
+    lanes: pd.DataFrame  # replication, origin, destination, countries, commodity, day, flow_t
+    events: pd.DataFrame  # replication, day, kind, subject, detail
+    drawn: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        return summarise(self.buyers)
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    """All replications of one scenario run, ordered by replication."""
+
+    scenario_name: str
+    start: dt.date
+    seed: int
+    replications: tuple[ReplicationResult, ...]
+
+    @property
+    def buyers(self) -> pd.DataFrame:
+        return pd.concat([r.buyers for r in self.replications], ignore_index=True)
+
+    @property
+    def lanes(self) -> pd.DataFrame:
+        return pd.concat([r.lanes for r in self.replications], ignore_index=True)
+
+    @property
+    def events(self) -> pd.DataFrame:
+        return pd.concat([r.events for r in self.replications], ignore_index=True)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        s = pd.concat([r.summary for r in self.replications], ignore_index=True)
+        s.insert(0, "seed", self.seed)
+        s.insert(0, "scenario", self.scenario_name)
+        cols = ["scenario", "replication", "seed", "buyer", "commodity"]
+        return s[cols + [c for c in s.columns if c not in cols]]
+
+    def dates(self, days: pd.Series) -> pd.Series:
+        return pd.to_datetime(self.start) + pd.to_timedelta(days, unit="D")

@@ -1,5 +1,6 @@
 # One command to set up and run the flagship scenario (`make demo`), one to set up and test
-# (`make test`). Everything installs into .venv from pyproject.toml; nothing by hand.
+# (`make test`: lint, types, import contracts, every test), and a fast loop (`make check`: the
+# same without the tests marked slow). Everything installs into .venv from pyproject.toml.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,7 +9,7 @@ SCENARIO ?= scenarios/outlook_2026.yaml
 REPS   ?= 20
 OUT    ?= runs/demo
 
-.PHONY: setup demo test lint browser bench golden guide backtest clean
+.PHONY: setup demo test check lint types contracts browser bench golden guide backtest clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +26,17 @@ lint: setup
 	$(BIN)/ruff check sim tests benchmarks scripts
 	$(BIN)/ruff format --check sim tests benchmarks scripts
 
-test: lint browser
+types: setup
+	$(BIN)/mypy sim
+
+contracts: setup
+	$(BIN)/lint-imports
+
+test: lint types contracts browser
 	$(BIN)/python -m pytest
+
+check: lint types contracts
+	$(BIN)/python -m pytest -m "not slow" -q
 
 # Headless Chromium for the report rendering test (skipped where it cannot be installed).
 browser:

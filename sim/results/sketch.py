@@ -138,7 +138,7 @@ class BandSketch:
         cols = np.arange(ordered.shape[1])
 
         def kth(k: np.ndarray) -> np.ndarray:
-            return ordered[np.minimum(k, len(ordered) - 1), cols]
+            return np.asarray(ordered[np.minimum(k, len(ordered) - 1), cols])
 
         return kth
 
@@ -187,7 +187,8 @@ def _edge(i: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """Left edge of bin `i` (0..BINS-1 equal bins over [lo, hi), negative and ≥ BINS: tails)."""
     w = (hi - lo) / BINS
     grow = w * (RATIO ** np.abs(np.where(i < 0, i, i - BINS)) - 1) / (RATIO - 1)
-    return np.where(i < 0, lo - grow, np.where(i > BINS, hi + grow, lo + np.minimum(i, BINS) * w))
+    edge = np.where(i > BINS, hi + grow, lo + np.minimum(i, BINS) * w)
+    return np.asarray(np.where(i < 0, lo - grow, edge))
 
 
 def _bin(v: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -197,4 +198,4 @@ def _bin(v: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
         up = np.floor(np.log1p(np.maximum(v - hi, 0) * (RATIO - 1) / w) / np.log(RATIO))
         down = np.ceil(np.log1p(np.maximum(lo - v, 0) * (RATIO - 1) / w) / np.log(RATIO))
     i = np.where(v >= hi, BINS + up, np.where(v < lo, -down, np.floor((v - lo) / w)))
-    return 1 + TAIL + np.clip(i, -TAIL, BINS + TAIL - 1).astype(np.int64)
+    return np.asarray(1 + TAIL + np.clip(i, -TAIL, BINS + TAIL - 1).astype(np.int64))

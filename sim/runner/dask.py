@@ -41,7 +41,7 @@ class DaskBackend:
 
     @property
     def workers(self) -> int:
-        return max(1, sum(self.client.nthreads().values()))
+        return max(1, int(sum(self.client.nthreads().values())))
 
     def map_unordered(
         self, fn: Callable[[Any], Any], items: Iterable[Any]

@@ -28,7 +28,7 @@ def half_widths(totals: np.ndarray) -> np.ndarray:
     n = totals.shape[0]
     if n < 2:
         return np.full(totals.shape[1], np.inf)
-    return t975(n - 1) * totals.std(axis=0, ddof=1) / math.sqrt(n)
+    return np.asarray(t975(n - 1) * totals.std(axis=0, ddof=1) / math.sqrt(n))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -146,7 +146,7 @@ class _Builder:
 
     def _key(self, node: Node) -> Hashable:
         if isinstance(node, ScalarNode):
-            return self._scalar(node)
+            return cast(Hashable, self._scalar(node))
         key = self.loader.construct_object(node, deep=True)
         if not isinstance(key, Hashable):
             raise yaml.constructor.ConstructorError(

@@ -58,7 +58,7 @@ def share_trough(
 def country_daily(buyers: pd.DataFrame, names: list[str], column: str) -> np.ndarray:
     """Daily sum of `column` over the named buyers (all their commodities)."""
     rows = buyers[buyers["buyer"].isin(names)]
-    return rows.groupby("day", sort=True)[column].sum().to_numpy()
+    return np.asarray(rows.groupby("day", sort=True)[column].sum().to_numpy(), dtype=float)
 
 
 def recovery_years(demand: np.ndarray, shortage: np.ndarray, shock_day: int) -> float:

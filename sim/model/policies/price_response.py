@@ -60,7 +60,7 @@ class PriceResponse(PolicyRuntime):
     def target(self, point: DemandPoint) -> float:
         """Multiplier demand tends to at the current index."""
         index = self.feed.index(point.commodity, point.buyer.country)
-        return max(self.floor, index**-self.elasticity)
+        return max(self.floor, float(index**-self.elasticity))
 
     def activate(self) -> None:
         self.last = self.network.ctx.now

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -15,9 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.results.digest import BAND_VARIABLES, FlowKey, Layout
-
-if TYPE_CHECKING:
-    from sim.results.sketch import BandSketch
+from sim.results.sketch import BandSketch
 
 ROW_GROUP = 1 << 17  # rows per row group of timeseries.parquet
 BAND_QUANTILES = ("p05", "p25", "p50", "p75", "p95")

@@ -101,9 +101,9 @@ def read_output_dir(path: str | Path) -> OutputDir:
         _parquet(path / FLOWS),
     )
     for entry in manifest.get("scenarios", []):
-        doc = confined(path, str(entry["document"])) if entry.get("document") else None
-        if doc is not None and doc.exists():
-            out.documents[str(entry["label"])] = read_yaml(doc)
+        saved = confined(path, str(entry["document"])) if entry.get("document") else None
+        if saved is not None and saved.exists():
+            out.documents[str(entry["label"])] = read_yaml(saved)
     if not out.documents and (path / RESOLVED).exists():
         out.documents[str(manifest.get("scenario", "scenario"))] = read_yaml(path / RESOLVED)
     for f in sorted(path.glob("*.csv")):

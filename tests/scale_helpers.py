@@ -37,3 +37,17 @@ def halted_noisy(initial: float = 200.0, noise_cv: float = 0.3, **kw: Any) -> Sc
         **kw,
     )
     return scenario(doc)
+
+
+def cluster_options(**extra: object) -> dict[str, object]:
+    """Options of every Dask cluster the tests start: loopback only, ephemeral ports for the
+    scheduler and its HTTP server, so a cluster already running on the machine (ports 8786 and
+    8787) is no problem. (`dashboard_address=None` turns the dashboard pages off but the
+    scheduler still serves HTTP on 8787, warning when it is taken: hence `:0`.)"""
+    return {
+        "host": "127.0.0.1",
+        "scheduler_port": 0,
+        "dashboard_address": ":0",
+        "threads_per_worker": 1,
+        **extra,
+    }

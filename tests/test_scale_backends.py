@@ -14,7 +14,7 @@ import pytest
 
 import sim
 from sim.runner import run_to_dir
-from tests.scale_helpers import file_bytes, halted_noisy
+from tests.scale_helpers import cluster_options, file_bytes, halted_noisy
 from tests.scenario_files import TINY
 
 REPS = 24
@@ -35,9 +35,7 @@ def reference(tiny, tmp_path_factory) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[object]:
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as c:
+    with distributed.LocalCluster(**cluster_options(n_workers=2, processes=True)) as c:
         yield c
 
 

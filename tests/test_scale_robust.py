@@ -133,7 +133,7 @@ def test_failing_replication_is_named_with_a_command_to_rerun_it(
         *("minsim", "run", str(TINY), "--set", "seed=3", "--seed", "7"),
         *("--replication", "4", "--debug", "--out", str(tmp_path / "tiny-rep4")),
     ]
-    assert "kept in" in err[2] and not out.exists()
+    assert "kept in" in err[2] and "--resume" not in err[2] and not out.exists()  # same again
     monkeypatch.setattr(sim.runner.batches, "run_one", real)  # "fixed": rerun it as printed
     assert cli(capsys, *shlex.split(rerun)[1:], "--quiet") == (0, [], [])
     alone = pd.read_csv(tmp_path / "tiny-rep4" / "summary.csv")

@@ -18,6 +18,7 @@ from typing import Any
 
 from sim._version import __version__
 from sim.cli.run_options import add_scale_options, reps_arg
+from sim.results.io.lock import OutputLocked
 from sim.scenario.docs import json_schema_text
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import load
@@ -47,6 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = command(args, argv)
     except ScenarioError as exc:
         result = _Output(EXIT_PROBLEMS, err=[p.format() for p in exc.problems])
+    except OutputLocked as exc:
+        result = _Output(EXIT_PROBLEMS, err=[f"error: {exc}"])
     except KeyboardInterrupt as exc:
         result = _Output(130, err=["interrupted", *getattr(exc, "__notes__", [])])
     except Exception as exc:

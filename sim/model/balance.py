@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -19,6 +20,9 @@ class ConservationError(AssertionError):
 
 
 def _off(value: float, scale: float) -> bool:
+    """The books are off by `value` t (relative to `scale`); any NaN or infinity is off."""
+    if not (math.isfinite(value) and math.isfinite(scale)):
+        return True
     return abs(value) > REL_TOL * max(1.0, abs(scale))
 
 
@@ -38,8 +42,8 @@ def check(network: Network) -> list[str]:
             scale = s.initial + s.received + s.produced
             if _off(s.imbalance(), scale):
                 bad.append(f"{node.id} {c}: stock ledger off by {s.imbalance():.6g} t")
-            if s.level < -REL_TOL * max(1.0, scale):
-                bad.append(f"{node.id} {c}: negative stock {s.level:.6g} t")
+            if not math.isfinite(s.level) or s.level < -REL_TOL * max(1.0, scale):
+                bad.append(f"{node.id} {c}: negative or non-finite stock {s.level:.6g} t")
         for c, sourcing in node.sourcing.items():
             open_qty = sum(o.remaining for orders in sourcing.open_orders.values() for o in orders)
             on_the_way = pending.get((id(node), c), 0.0)  # in transit or held by a policy

@@ -232,7 +232,8 @@ def _go(scenario: Scenario, store: RunStore, backend: Any, progress: Progress | 
 
 
 def _explain(exc: BaseException, store: RunStore) -> None:
-    """Notes for the user: how to rerun a failed replication, how to resume."""
+    """Notes for the user: how to rerun a failed replication alone; how to resume, unless the
+    failure is deterministic (a replication that raised raises again on resume)."""
     plan = store.plan
     if isinstance(exc, ReplicationError) and plan.get("scenario_file"):
         cmd = ["minsim", "run", str(plan["scenario_file"])]
@@ -246,14 +247,15 @@ def _explain(exc: BaseException, store: RunStore) -> None:
             f"rerun it alone: sim.run_one(scenario, {exc.replication}, {exc.seed}) in Python"
         )
     done = store.folded
+    kept = f"{done} replication{'s' if done != 1 else ''} kept in {partial_dir(store.out)}"
+    if isinstance(exc, ReplicationError):
+        exc.add_note(f"{kept} (resuming would fail the same way until the cause is fixed)")
+        return
     if plan.get("scenario_file"):
         how = f"minsim run --resume {shlex.quote(str(store.out))}"
     else:
         how = f"sim.runner.resume(scenario, {str(store.out)!r})"
-    exc.add_note(
-        f"{done} replication{'s' if done != 1 else ''} kept in {partial_dir(store.out)}; "
-        f"continue with: {how}"
-    )
+    exc.add_note(f"{kept}; continue with: {how}")
 
 
 def _manifest(store: RunStore) -> dict[str, Any]:

@@ -41,8 +41,10 @@ from sim.results.io.contract import (
     SHORTAGE_FIGURE,
     SUMMARY,
     TIMESERIES,
+    confined,
     write_json,
 )
+from sim.results.io.lock import DirLock
 from sim.results.io.parquet import write_bands, write_flows, write_timeseries
 from sim.results.sketch import BandSketch
 
@@ -78,6 +80,7 @@ class RunStore:
         self._writers: dict[str, pq.ParquetWriter] = {}
         self._files: dict[str, Any] = {}
         self._saved = time.monotonic()
+        self._lock = DirLock(self.out)
 
     # --- opening -------------------------------------------------------------------------------
     @classmethod
@@ -87,6 +90,7 @@ class RunStore:
         """A fresh work directory (replacing any left by an earlier run); `files` (name → text)
         are copied into the output directory as they are."""
         store = cls(out, layout, plan)
+        store._lock.acquire()
         if store.work.exists():
             shutil.rmtree(store.work)
         for sub in ("state", "ts", "extra"):
@@ -102,9 +106,23 @@ class RunStore:
         """Continue from the last checkpoint of `out`'s work directory."""
         work = partial_dir(Path(out))
         store = cls(out, layout, read_plan(out))
+        store._lock.acquire()
+        try:
+            store._restore(work)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def _restore(self, work: Path) -> None:
+        """Load the state of the last checkpoint of `work`."""
+        store = self
         check = json.loads((work / "state" / "checkpoint.json").read_text())
         store.folded = int(check["folded"])
         store.segments = list(check["segments"])
+        for name in store.segments:  # names read back from the checkpoint stay inside work/
+            confined(work / "ts", name)
+        confined(work / "state", str(check["arrays"]))
         for name in ("summary.csv", "events.csv"):
             with open(work / name, "ab") as fh:
                 fh.truncate(int(check["bytes"][name]))
@@ -117,7 +135,6 @@ class RunStore:
         keys: list[FlowKey] = [(o, d, c) for o, d, c in check["flow_keys"]]
         store.flows = {k: arrays["flows"][i].copy() for i, k in enumerate(keys)}
         store.totals = list(arrays["totals"])
-        return store
 
     # --- folding -------------------------------------------------------------------------------
     def fold(self, d: Digest) -> None:
@@ -214,6 +231,7 @@ class RunStore:
         for w in self._writers.values():
             w.close()
         self._writers.clear()
+        self._lock.release()
 
     # --- results -------------------------------------------------------------------------------
     def shortage_totals(self) -> np.ndarray:
@@ -255,6 +273,7 @@ class RunStore:
         write_json(final / MANIFEST, manifest)
         replace_dir(final, self.out)
         shutil.rmtree(self.work, ignore_errors=True)
+        self._lock.release()
         return self.out
 
 

@@ -1,0 +1,166 @@
+"""Run safety: one run per output directory, paths read back confined to their directory, a
+mass balance that rejects NaN and infinity, and Dask clusters that need no fixed port."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import sim
+from sim.model.balance import check
+from sim.results.io.contract import confined
+from sim.results.io.lock import DirLock, OutputLocked
+from sim.results.io.reader import read_output_dir
+from sim.runner import resume, run_to_dir, simulate
+from tests.scale_helpers import cluster_options
+from tests.scenario_files import TINY, cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FIRST_RUN = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    import sim
+    out, ready, go = (Path(a) for a in sys.argv[1:4])
+    def progress(done, total):
+        if not ready.exists():
+            ready.write_text("folded one")
+            while not go.exists():
+                time.sleep(0.05)
+    sim.run_to_dir(sim.load_scenario(sys.argv[4]), out, reps=4, seed=1, workers=1,
+                   progress=progress)
+    """
+)
+
+
+def _wait_for(path: Path, proc: subprocess.Popen[bytes], limit_s: float = 300.0) -> None:
+    deadline = time.monotonic() + limit_s
+    while not path.exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.05)
+
+
+def test_second_run_into_the_same_directory_exits_2_and_the_first_finishes(
+    tmp_path, capsys
+) -> None:
+    out, ready, go = tmp_path / "run", tmp_path / "ready", tmp_path / "go"
+    args = [str(out), str(ready), str(go), str(TINY)]
+    first = subprocess.Popen([sys.executable, "-c", FIRST_RUN, *args], cwd=ROOT)
+    try:
+        _wait_for(ready, first)  # the first run is inside its work directory, holding the lock
+        code, stdout, err = cli(capsys, "run", str(TINY), "--reps", "2", "--out", str(out))
+        assert (code, stdout) == (2, [])
+        assert len(err) == 1 and f"process {first.pid}" in err[0] and str(out) in err[0]
+        assert (tmp_path / "run.partial" / "plan.json").exists()  # its work is untouched
+    finally:
+        go.write_text("go")
+        assert first.wait(timeout=600) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["reps"] == 4 and not (tmp_path / "run.partial").exists()
+    assert not (tmp_path / ".run.lock").exists()  # released, and a later run may write there
+    assert cli(capsys, "run", str(TINY), "--reps", "1", "--out", str(out), "--quiet")[0] == 0
+
+
+def test_lock_is_exclusive_and_released(tmp_path) -> None:
+    held = DirLock(tmp_path / "x").acquire()
+    with pytest.raises(OutputLocked, match=f"process {os.getpid()}"):
+        DirLock(tmp_path / "x").acquire()
+    held.release()
+    DirLock(tmp_path / "x").acquire().release()
+
+
+def test_confined_refuses_names_outside_the_directory(tmp_path) -> None:
+    (tmp_path / "d").mkdir()
+    (tmp_path / "secret").write_text("x")
+    (tmp_path / "d" / "link").symlink_to(tmp_path / "secret")
+    assert confined(tmp_path / "d", "a/b.yaml") == (tmp_path / "d" / "a" / "b.yaml").resolve()
+    for name in ("../secret", "/etc/passwd", "link", "a/../../secret", "."):
+        with pytest.raises(ValueError, match="outside"):
+            confined(tmp_path / "d", name)
+
+
+def test_report_reads_no_document_outside_a_compare_directory(tmp_path) -> None:
+    d = tmp_path / "cmp"
+    d.mkdir()
+    (tmp_path / "elsewhere.yaml").write_text("policies: []\n")
+    entry = {"label": "a", "document": "../elsewhere.yaml"}
+    (d / "manifest.json").write_text(json.dumps({"kind": "compare", "scenarios": [entry]}))
+    pd.DataFrame({"scenario": ["a"]}).to_csv(d / "summary.csv", index=False)
+    for name in ("bands.parquet", "flows.parquet"):
+        pd.DataFrame({"date": pd.to_datetime(["2025-01-01"])}).to_parquet(d / name)
+    with pytest.raises(ValueError, match="outside"):
+        read_output_dir(d)
+
+
+def test_resume_refuses_a_checkpoint_naming_files_outside(tmp_path) -> None:
+    scenario = sim.load_scenario(TINY)
+    out = tmp_path / "run"
+
+    def stop(done: int, total: int | None) -> None:
+        if done >= 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_to_dir(scenario, out, reps=6, seed=1, workers=1, progress=stop)
+    state = tmp_path / "run.partial" / "state" / "checkpoint.json"
+    check_ = json.loads(state.read_text())
+    check_["arrays"] = "../../../elsewhere.npz"
+    state.write_text(json.dumps(check_))
+    with pytest.raises(ValueError, match="outside"):
+        resume(scenario, out, workers=1)
+    DirLock(out).acquire().release()  # the failed resume let the lock go
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_mass_balance_fails_on_non_finite_values(bad) -> None:
+    network = simulate(sim.load_scenario(TINY), 0, 1)
+    assert check(network) == []
+    buyer = next(iter(network.buyers.values()))
+    point = next(iter(buyer.points.values()))
+    point.cum_demand = bad  # e.g. a NaN demand that would otherwise pass `abs(x) > tol`
+    assert any("demand − consumed − shortage" in v for v in check(network))
+    node = next(iter(network.nodes.values()))
+    stock = next(iter(node.stocks.values()))
+    stock.level = bad
+    assert any("non-finite stock" in v for v in check(network))
+
+
+def test_dask_cluster_needs_no_fixed_port(recwarn) -> None:
+    """Test clusters take ephemeral ports with the dashboard off: they start while another
+    cluster holds the default ports (8786/8787), and warn about nothing."""
+    distributed = pytest.importorskip("distributed")
+    busy = []
+    for port in (8786, 8787):
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", port))
+            s.listen()
+            busy.append(s)
+        except OSError:  # already held by another process: the situation under test
+            s.close()
+    try:
+        with (
+            distributed.LocalCluster(
+                **cluster_options(n_workers=1, processes=False, protocol="tcp")
+            ) as c,
+            distributed.Client(c) as client,
+        ):
+            assert client.submit(sum, [1, 2]).result(timeout=120) == 3
+            assert not c.scheduler_address.endswith((":8786", ":8787"))
+    finally:
+        for s in busy:
+            s.close()
+    about_ports = [str(w.message) for w in recwarn if "port" in str(w.message).lower()]
+    assert about_ports == []  # e.g. "Port 8787 is already in use" (an error under -W error)

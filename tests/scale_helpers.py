@@ -10,7 +10,14 @@ from sim.scenario.schema import Scenario
 from tests.netbuild import one_supplier, scenario
 
 #: Output files whose bytes depend only on the scenario, seed and replications.
-DATA_FILES = ("summary.csv", "events.csv", "bands.parquet", "flows.parquet", "timeseries.parquet")
+DATA_FILES = (
+    "summary.csv",
+    "events.csv",
+    "bands.parquet",
+    "flows.parquet",
+    "flows_monthly.csv",
+    "timeseries.parquet",
+)
 
 
 def file_bytes(out: Path, names: tuple[str, ...] = DATA_FILES) -> dict[str, bytes]:

@@ -45,6 +45,7 @@ def test_reference_has_every_output_file(reference) -> None:
         "events.csv",
         "bands.parquet",
         "flows.parquet",
+        "flows_monthly.csv",
         "timeseries.parquet",
     }
 

@@ -36,6 +36,8 @@ class Lane:
     in_transit: set[Shipment] = field(default_factory=set)
     departures: list[tuple[float, float]] = field(default_factory=list)  # (time, t)
     commodities: list[str] = field(default_factory=list)  # commodity of each departure
+    arrivals: list[tuple[float, float]] = field(default_factory=list)  # (time, t), seeded too
+    arrival_commodities: list[str] = field(default_factory=list)  # commodity of each arrival
     _draws: list[float] = field(default_factory=list, repr=False)
 
     def transit_time(self) -> float:
@@ -74,6 +76,8 @@ class Lane:
         shipment = event.value
         self.in_transit.discard(shipment)
         self.delivered += shipment.quantity
+        self.arrivals.append((shipment.arrival, shipment.quantity))
+        self.arrival_commodities.append(shipment.commodity)
         self.destination.receive(shipment)
 
     def mean_transit(self) -> float:

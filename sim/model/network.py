@@ -36,7 +36,7 @@ class Network:
     def __init__(self, scenario: Scenario, ctx: Context) -> None:
         self.scenario = scenario
         self.ctx = ctx
-        self.params = Params(ctx.streams)
+        self.params = Params(ctx.streams, scenario)
         self.nodes: dict[str, Node] = {}
         self.facilities: dict[str, Facility] = {}
         self.buyers: dict[str, Buyer] = {}

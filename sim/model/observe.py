@@ -32,6 +32,7 @@ class Observation:
     lanes: pd.DataFrame  # replication, origin, destination, countries, commodity, day, flow_t
     events: pd.DataFrame  # replication, day, kind, subject, detail
     drawn: dict[str, float] = field(default_factory=dict)  # parameter key path -> drawn value
+    arrivals: pd.DataFrame | None = None  # as `lanes`, tonnes by day of arrival
 
 
 def observe(network: Network, replication: int) -> Observation:
@@ -73,45 +74,8 @@ def observe(network: Network, replication: int) -> Observation:
         }
     )
     buyers["price_index"] = price_index(network, buyers)
-    lane_keys: list[tuple[str, str, str, str, str]] = []
-    lane_days: list[np.ndarray] = []
-    lane_flows: list[np.ndarray] = []
-    for (o, dest), lane in sorted(network.lanes.items()):
-        if not lane.departures:
-            continue
-        dep = np.array(lane.departures, dtype=float)
-        kinds = np.array(lane.commodities, dtype=object)
-        for c in sorted(set(lane.commodities)):
-            sel = kinds == c
-            flow = daily_flows(dep[sel, 0], dep[sel, 1], days)
-            nz = np.flatnonzero(flow)
-            lane_keys.append((o, dest, lane.origin.country, lane.destination.country, c))
-            lane_days.append(nz)
-            lane_flows.append(flow[nz])
-    if lane_keys:
-        counts = [len(x) for x in lane_days]
-        key_cols = list(zip(*lane_keys, strict=True))
-        lanes = pd.DataFrame(
-            {
-                "replication": np.full(sum(counts), replication, dtype=np.int64),
-                **{
-                    name: np.repeat(np.array(key_cols[i], dtype=object), counts)
-                    for i, name in enumerate(
-                        (
-                            "origin",
-                            "destination",
-                            "origin_country",
-                            "destination_country",
-                            "commodity",
-                        )
-                    )
-                },
-                "day": np.concatenate(lane_days).astype(np.int64),
-                "flow_t": np.concatenate(lane_flows),
-            }
-        )
-    else:
-        lanes = _empty_lanes()
+    lanes = _lane_table(network, replication, days, "departures", "commodities")
+    arrivals = _lane_table(network, replication, days, "arrivals", "arrival_commodities")
     ev = network.ctx.recorder.events
     events = pd.DataFrame(
         {
@@ -122,7 +86,48 @@ def observe(network: Network, replication: int) -> Observation:
             "detail": [e.detail for e in ev],
         }
     )
-    return Observation(buyers, lanes, events, dict(network.params.drawn))
+    return Observation(buyers, lanes, events, dict(network.params.drawn), arrivals)
+
+
+LANE_KEYS = ("origin", "destination", "origin_country", "destination_country", "commodity")
+
+
+def _lane_table(
+    network: Network, replication: int, days: int, times: str, commodities: str
+) -> pd.DataFrame:
+    """Daily tonnes per lane × commodity (days without flow omitted), from each lane's
+    `times` list of (time, t) and the matching `commodities` list."""
+    lane_keys: list[tuple[str, str, str, str, str]] = []
+    lane_days: list[np.ndarray] = []
+    lane_flows: list[np.ndarray] = []
+    for (o, dest), lane in sorted(network.lanes.items()):
+        records = getattr(lane, times)
+        if not records:
+            continue
+        dep = np.array(records, dtype=float)
+        kinds = np.array(getattr(lane, commodities), dtype=object)
+        for c in sorted(set(kinds)):
+            sel = kinds == c
+            flow = daily_flows(dep[sel, 0], dep[sel, 1], days)
+            nz = np.flatnonzero(flow)
+            lane_keys.append((o, dest, lane.origin.country, lane.destination.country, c))
+            lane_days.append(nz)
+            lane_flows.append(flow[nz])
+    if not lane_keys:
+        return _empty_lanes()
+    counts = [len(x) for x in lane_days]
+    key_cols = list(zip(*lane_keys, strict=True))
+    return pd.DataFrame(
+        {
+            "replication": np.full(sum(counts), replication, dtype=np.int64),
+            **{
+                name: np.repeat(np.array(key_cols[i], dtype=object), counts)
+                for i, name in enumerate(LANE_KEYS)
+            },
+            "day": np.concatenate(lane_days).astype(np.int64),
+            "flow_t": np.concatenate(lane_flows),
+        }
+    )
 
 
 def _empty_lanes() -> pd.DataFrame:

@@ -28,6 +28,9 @@ BAND_VARIABLES = (
 )
 BUYER_KEYS = ["buyer", "commodity", "day"]
 FlowKey = tuple[str, str, str]  # origin_country, destination_country, commodity
+#: Monthly flows are dated by departure (export statistics) or by arrival (import statistics).
+DATED_BY = ("departure", "arrival")
+MonthlyKey = tuple[str, str, str, str]  # dated_by, origin_country, destination_country, commodity
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,15 @@ class Layout:
 
     @property
     def cells(self) -> int:
+        """Number of band values per replication (variables × series × days)."""
         return len(BAND_VARIABLES) * len(self.series) * self.days
+
+    def months(self) -> tuple[list[str], np.ndarray]:
+        """Calendar months of the horizon (`YYYY-MM`) and the month index of each day."""
+        dates = [self.start + dt.timedelta(days=d) for d in range(self.days)]
+        labels = list(dict.fromkeys(f"{d.year:04d}-{d.month:02d}" for d in dates))
+        at = {m: i for i, m in enumerate(labels)}
+        return labels, np.array([at[f"{d.year:04d}-{d.month:02d}"] for d in dates], dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,8 @@ class Digest:
     events: pd.DataFrame  # rows of events.csv
     values: np.ndarray  # float64 [variable, series, day], see BAND_VARIABLES and Layout.series
     flows: dict[FlowKey, np.ndarray]  # daily tonnes departing, per country pair × commodity
+    monthly: dict[MonthlyKey, np.ndarray]  # tonnes per month, dated by departure and arrival
+    parameters: pd.DataFrame  # rows of parameters.parquet: replication, key, value (hex text)
     buyer_rows: pa.Table | None  # timeseries.parquet rows (record = "buyer"), when kept
     lane_rows: pa.Table | None  # timeseries.parquet rows (record = "lane"), when kept
 
@@ -72,6 +85,8 @@ def digest(result: ReplicationResult, layout: Layout, timeseries: bool) -> Diges
         event_rows(result.events, layout.start),
         band_values(b, layout),
         country_flows(result.lanes, layout.days),
+        monthly_flows(result, layout),
+        parameter_rows(result),
         buyer_rows(b, layout.start) if timeseries else None,
         lane_rows(result.lanes, layout.start, b) if timeseries else None,
     )
@@ -118,6 +133,33 @@ def country_flows(lanes: pd.DataFrame, days: int) -> dict[FlowKey, np.ndarray]:
     w = lanes["flow_t"].to_numpy(dtype=float)
     sums = np.bincount(at, weights=w, minlength=len(unique) * days).reshape(len(unique), days)
     return {k: sums[i] for i, k in enumerate(unique)}
+
+
+def parameter_rows(result: ReplicationResult) -> pd.DataFrame:
+    """The values this replication drew, one row per scenario key path (sorted); values as
+    exact hexadecimal text (`float.hex`), so the appended rows round-trip bit for bit."""
+    keys = sorted(result.drawn)
+    return pd.DataFrame(
+        {
+            "replication": np.full(len(keys), result.replication, dtype=np.int64),
+            "key": keys,
+            "value": [float(result.drawn[k]).hex() for k in keys],
+        }
+    )
+
+
+def monthly_flows(result: ReplicationResult, layout: Layout) -> dict[MonthlyKey, np.ndarray]:
+    """Tonnes per calendar month per country pair × commodity, dated by departure and by
+    arrival (material that left before the start counts where it arrives)."""
+    labels, month = layout.months()
+    out: dict[MonthlyKey, np.ndarray] = {}
+    tables = {"departure": result.lanes, "arrival": result.arrivals}
+    for basis, table in tables.items():
+        if table is None:
+            continue
+        for key, daily in country_flows(table, layout.days).items():
+            out[(basis, *key)] = np.bincount(month, weights=daily, minlength=len(labels))
+    return out
 
 
 def _dates(start: dt.date, day: pd.Series) -> pa.Array:

@@ -19,7 +19,8 @@ class ReplicationResult:
     buyers: pd.DataFrame  # replication, buyer, commodity, day, demand_t, delivered_t, ...
     lanes: pd.DataFrame  # replication, origin, destination, countries, commodity, day, flow_t
     events: pd.DataFrame  # replication, day, kind, subject, detail
-    drawn: dict[str, float] = field(default_factory=dict)
+    drawn: dict[str, float] = field(default_factory=dict)  # parameter key path -> drawn value
+    arrivals: pd.DataFrame | None = None  # as `lanes`, tonnes by day of arrival
 
     @property
     def summary(self) -> pd.DataFrame:

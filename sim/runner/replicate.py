@@ -47,4 +47,6 @@ def simulate(scenario: Scenario, replication: int, seed: int) -> Network:
 def run_one(scenario: Scenario, replication: int, seed: int) -> ReplicationResult:
     """One replication: same inputs, same result, whatever process runs it."""
     obs = observe(simulate(scenario, replication, seed), replication)
-    return ReplicationResult(replication, seed, obs.buyers, obs.lanes, obs.events, obs.drawn)
+    return ReplicationResult(
+        replication, seed, obs.buyers, obs.lanes, obs.events, obs.drawn, obs.arrivals
+    )

@@ -33,7 +33,16 @@ LOCK = ".lock"
 
 #: Files of every run directory, in the order they are listed; `timeseries.parquet` only with
 #: `timeseries="full"`, and `scenario.resolved.yaml` when the run was given its document.
-RUN_FILES = (MANIFEST, SUMMARY, EVENTS, BANDS, FLOWS, SHORTAGE_FIGURE)
+RUN_FILES = (
+    MANIFEST,
+    SUMMARY,
+    EVENTS,
+    BANDS,
+    FLOWS,
+    FLOWS_MONTHLY,
+    PARAMETERS,
+    SHORTAGE_FIGURE,
+)
 #: Files of a compare directory (plus `scenarios/<label>.resolved.yaml` per scenario).
 COMPARE_FILES = (
     MANIFEST,

@@ -1,6 +1,6 @@
 """The Parquet files of an output directory assembled from streamed results:
-`timeseries.parquet` (segments re-chunked into fixed row groups), `bands.parquet` and
-`flows.parquet`. Layouts depend only on the data, never on how the work was split."""
+`timeseries.parquet` (segments re-chunked into fixed row groups), `bands.parquet`,
+`flows.parquet` and `parameters.parquet`. Layouts depend only on the data, never on how the work was split."""
 
 from __future__ import annotations
 
@@ -111,6 +111,27 @@ def write_flows(flows: dict[FlowKey, np.ndarray], reps: int, start: dt.date, pat
             "destination_country": pa.array(names[1][key] if keys else [], type=pa.string()),
             "commodity": pa.array(names[2][key] if keys else [], type=pa.string()),
             "flow_t": pa.array(val, type=pa.float64()),
+        }
+    )
+    pq.write_table(table, path, compression=COMPRESSION)
+
+
+PARAMETER_COLUMNS = ["replication", "key", "value"]
+
+
+def write_parameters(rows_csv: Path, path: Path) -> None:
+    """`parameters.parquet` from the appended rows (values as exact hexadecimal floats): the
+    value each replication drew for every sampled scenario parameter, by key path (rows by
+    replication, then key)."""
+    if rows_csv.exists() and rows_csv.stat().st_size:
+        df = pd.read_csv(rows_csv, dtype=str, keep_default_na=False)
+    else:
+        df = pd.DataFrame({c: pd.Series(dtype=str) for c in PARAMETER_COLUMNS})
+    table = pa.table(
+        {
+            "replication": pa.array(df["replication"].astype(np.int64).to_numpy()),
+            "key": pa.array(df["key"].tolist(), type=pa.string()),
+            "value": pa.array([float.fromhex(v) for v in df["value"]], type=pa.float64()),
         }
     )
     pq.write_table(table, path, compression=COMPRESSION)

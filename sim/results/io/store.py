@@ -3,7 +3,7 @@ replication order, and it becomes the output directory `DIR` only when complete.
 
 Layout of `DIR.partial/`:
 - `plan.json` — what was asked (scenario, seed, reps, options): enough to resume.
-- `summary.csv`, `events.csv` — rows appended per replication.
+- `summary.csv`, `events.csv`, `parameters.csv` — rows appended per replication.
 - `ts/buyer-NNNNN.parquet`, `ts/lane-NNNNN.parquet` — segments of per-replication time series
   (only with `timeseries="full"`), one pair per checkpoint interval.
 - `extra/` — files copied as they are (e.g. `scenario.resolved.yaml`).
@@ -30,13 +30,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.results.digest import BAND_VARIABLES, Digest, FlowKey, Layout
+from sim.results.digest import BAND_VARIABLES, Digest, FlowKey, Layout, MonthlyKey
 from sim.results.io.contract import (
     BANDS,
     EVENTS,
     FLOAT_FORMAT,
     FLOWS,
+    FLOWS_MONTHLY,
     MANIFEST,
+    PARAMETERS,
     RUN_FILES,
     SHORTAGE_FIGURE,
     SUMMARY,
@@ -45,10 +47,12 @@ from sim.results.io.contract import (
     write_json,
 )
 from sim.results.io.lock import DirLock
-from sim.results.io.parquet import write_bands, write_flows, write_timeseries
+from sim.results.io.monthly import write_flows_monthly
+from sim.results.io.parquet import write_bands, write_flows, write_parameters, write_timeseries
 from sim.results.sketch import BandSketch
 
 PLAN = "plan.json"
+APPENDED = ("summary.csv", "events.csv", "parameters.csv")  # rows appended per replication
 #: Draws the shortage figure of a run: bands table, title, PNG path (see `sim.plotting`).
 ShortageFigure = Callable[[pd.DataFrame, str, Path], None]
 
@@ -74,6 +78,8 @@ class RunStore:
         groups = np.repeat(np.arange(len(BAND_VARIABLES) * series), layout.days)
         self.sketch = BandSketch(layout.cells, groups)
         self.flows: dict[FlowKey, np.ndarray] = {}
+        self.months = layout.months()[0]
+        self.monthly: dict[MonthlyKey, list[np.ndarray]] = {}  # per replication, in order
         self.buyers = sorted({b for b, _ in layout.series})
         self.totals: list[np.ndarray] = []
         self.segments: list[str] = []
@@ -123,9 +129,9 @@ class RunStore:
         for name in store.segments:  # names read back from the checkpoint stay inside work/
             confined(work / "ts", name)
         confined(work / "state", str(check["arrays"]))
-        for name in ("summary.csv", "events.csv"):
+        for name in APPENDED:
             with open(work / name, "ab") as fh:
-                fh.truncate(int(check["bytes"][name]))
+                fh.truncate(int(check["bytes"].get(name, 0)))
         for seg in (work / "ts").iterdir():
             if seg.name not in store.segments:
                 seg.unlink()
@@ -135,6 +141,8 @@ class RunStore:
         keys: list[FlowKey] = [(o, d, c) for o, d, c in check["flow_keys"]]
         store.flows = {k: arrays["flows"][i].copy() for i, k in enumerate(keys)}
         store.totals = list(arrays["totals"])
+        monthly_keys: list[MonthlyKey] = [(b, o, d, c) for b, o, d, c in check["monthly_keys"]]
+        store.monthly = {k: list(arrays["monthly"][i]) for i, k in enumerate(monthly_keys)}
 
     # --- folding -------------------------------------------------------------------------------
     def fold(self, d: Digest) -> None:
@@ -149,6 +157,11 @@ class RunStore:
                 self.flows[key] += flow
             else:
                 self.flows[key] = flow.astype(float)
+        none = np.zeros(len(self.months))
+        for mkey in d.monthly.keys() - self.monthly.keys():  # first seen: zero before
+            self.monthly[mkey] = [none] * self.folded
+        for mkey, per in self.monthly.items():
+            per.append(d.monthly.get(mkey, none))
         totals = np.zeros(len(self.buyers))
         where = np.searchsorted(self.buyers, d.summary["buyer"].to_numpy(dtype=str))
         np.add.at(totals, where, d.summary["shortage_t"].to_numpy(dtype=float))
@@ -160,6 +173,7 @@ class RunStore:
         self._append(
             "events.csv", d.events.to_csv(index=False, header=header, float_format=FLOAT_FORMAT)
         )
+        self._append("parameters.csv", d.parameters.to_csv(index=False, header=header))
         if self.timeseries and d.buyer_rows is not None and d.lane_rows is not None:
             self._segment("buyer", d.buyer_rows)
             self._segment("lane", d.lane_rows)
@@ -202,13 +216,17 @@ class RunStore:
         for i, k in enumerate(keys):
             arrays["flows"][i] = self.flows[k]
         arrays["totals"] = self.shortage_totals()
+        monthly_keys = sorted(self.monthly)
+        arrays["monthly"] = np.zeros((len(monthly_keys), self.folded, len(self.months)))
+        for i, mk in enumerate(monthly_keys):
+            if self.folded:
+                arrays["monthly"][i] = np.array(self.monthly[mk])
         state = self.work / "state"
         name = f"arrays-{self.folded:06d}.npz"
         np.savez(state / f"{name}.tmp.npz", **arrays)  # type: ignore[arg-type]
         os.replace(state / f"{name}.tmp.npz", state / name)
         sizes = {
-            n: (self.work / n).stat().st_size if (self.work / n).exists() else 0
-            for n in ("summary.csv", "events.csv")
+            n: (self.work / n).stat().st_size if (self.work / n).exists() else 0 for n in APPENDED
         }
         check = {
             "folded": self.folded,
@@ -216,6 +234,7 @@ class RunStore:
             "segments": self.segments,
             "arrays": name,
             "flow_keys": [list(k) for k in keys],
+            "monthly_keys": [list(k) for k in monthly_keys],
         }
         write_json(state / "checkpoint.json", check)
         for f in state.glob("arrays-*.npz"):
@@ -267,6 +286,10 @@ class RunStore:
             )
         bands = write_bands(self.sketch, self.layout, final / BANDS)
         write_flows(self.flows, self.folded, self.layout.start, final / FLOWS)
+        write_parameters(self.work / "parameters.csv", final / PARAMETERS)
+        write_flows_monthly(
+            {k: np.array(v) for k, v in self.monthly.items()}, self.months, final / FLOWS_MONTHLY
+        )
         if figure is not None:
             title = f"{self.layout.scenario} (n={self.folded})"
             figure(bands, title, final / SHORTAGE_FIGURE)

@@ -288,4 +288,5 @@ display(Markdown("\n".join(lines)))
 
 # %% [markdown]
 # To hand out: `comparison.write("runs/suspension")` writes the CSV tables (over the whole
-# horizon), figures and a one-page `report.html`, the same as `minsim compare`.
+# horizon) and `sim.report.build_report("runs/suspension")` adds the figures and a one-page
+# `report.html`: the same as `minsim compare`.

@@ -364,5 +364,6 @@ if unmade:
 display(Markdown("\n".join(lines)))
 
 # %% [markdown]
-# To hand out: `comparison.write("runs/funding")` writes the CSV tables (over the whole horizon),
-# figures and a one-page `report.html`, the same as `minsim compare`.
+# To hand out: `comparison.write("runs/funding")` writes the CSV tables (over the whole
+# horizon) and `sim.report.build_report("runs/funding")` adds the figures and a one-page
+# `report.html`: the same as `minsim compare`.

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from sim.model.policies import RUNTIMES
+from sim.model.policies.registry import runtimes
 from sim.runner import run_one
 from sim.scenario import load
 
@@ -43,7 +43,7 @@ def label(example: Any) -> str:
 
 def test_every_policy_type_has_an_example():
     types = {p["type"] for e in EXAMPLES if isinstance(e, list) for p in e}
-    assert types == set(RUNTIMES)
+    assert types == set(runtimes())
     assert any(isinstance(e, dict) and "prices" in e for e in EXAMPLES)
 
 

@@ -15,6 +15,7 @@ class Calendar:
 
     @property
     def days(self) -> int:
+        """Days in the horizon (end exclusive)."""
         return (self.end - self.start).days
 
     def day(self, date: dt.date) -> float:

@@ -13,6 +13,9 @@ from sim.engine.streams import Streams
 
 @dataclass
 class Context:
+    """What every process of one replication shares: the SimPy environment, calendar, named
+    streams and recorder."""
+
     env: simpy.Environment
     calendar: Calendar
     streams: Streams
@@ -20,10 +23,12 @@ class Context:
 
     @classmethod
     def create(cls, calendar: Calendar, seed: int, replication: int = 0) -> Context:
+        """A fresh context for replication `replication` of a run with root `seed`."""
         return cls(simpy.Environment(), calendar, Streams(seed, replication), Recorder())
 
     @property
     def now(self) -> float:
+        """The simulation time, in days since the start."""
         return float(self.env.now)
 
     def at(self, time: float, callback: object) -> None:

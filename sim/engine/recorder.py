@@ -26,10 +26,12 @@ class Trace:
         self.rows: list[tuple[float, ...]] = []
 
     def append(self, *values: float) -> None:
+        """Add one breakpoint (one value per column)."""
         self.rows.append(values)
 
     @property
     def columns(self) -> list[list[float]]:
+        """The breakpoints so far, one list per column."""
         if not self.rows:
             return [[] for _ in self.fields]
         return [list(col) for col in zip(*self.rows, strict=True)]
@@ -43,6 +45,7 @@ class Recorder:
         self.traces: dict[Any, Trace] = {}
 
     def event(self, time: float, kind: str, subject: str, detail: str = "") -> None:
+        """Log an event at `time` about `subject`."""
         self.events.append(Event(time, kind, subject, detail))
 
     def trace(self, key: Any, fields: tuple[str, ...]) -> Trace:

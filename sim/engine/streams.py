@@ -27,6 +27,7 @@ class Streams:
         self._cache: dict[str, np.random.Generator] = {}
 
     def __call__(self, name: str) -> np.random.Generator:
+        """The generator of stream `name` (created on first use, then the same one)."""
         rng = self._cache.get(name)
         if rng is None:
             seq = np.random.SeedSequence(

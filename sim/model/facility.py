@@ -73,17 +73,21 @@ class Facility(Node):
         return f
 
     def available(self, now: float) -> bool:
+        """Whether the facility has come online by `now`."""
         return self.online_day is None or now >= self.online_day
 
     def capacity_rate(self, commodity: str, now: float) -> float:
+        """Tonnes per day of `commodity` the facility can make at `now`."""
         per = self.outputs.get(commodity, 0.0)
         return self.activity_per_day * self.capacity_factor(now) * per if per else 0.0
 
     def can_ship(self) -> bool:
+        """Whether an outage leaves the facility able to ship."""
         return self.outage_factor > 0.0
 
     # --- process -------------------------------------------------------------------------
     def process(self) -> Generator[Any, Any, None]:
+        """The facility's SimPy process: produce and order every review period."""
         env = self.network.ctx.env
         review = self.ordering.review_days
         while True:
@@ -143,4 +147,5 @@ class Facility(Node):
 
 
 def online_day(online: dt.date | None, start: dt.date) -> float | None:
+    """The day a facility comes online (None: online from the start)."""
     return None if online is None else float((online - start).days)

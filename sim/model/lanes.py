@@ -52,6 +52,8 @@ class Lane:
         return max(0.0, self._draws.pop())
 
     def dispatch(self, ctx: Context, shipment: Shipment) -> None:
+        """Put `shipment` on the lane now: it departs when the lane is free and lands after a
+        transit time."""
         env = ctx.env
         now = env.now
         depart = now
@@ -81,6 +83,7 @@ class Lane:
         self.destination.receive(shipment)
 
     def mean_transit(self) -> float:
+        """The mean transit time, days."""
         return mean_of(self.transit)
 
 
@@ -93,6 +96,7 @@ class LaneTable:
     def find(
         self, origin_id: str, origin_country: str, dest_id: str, dest_country: str
     ) -> LaneSpec:
+        """The lane spec for a node pair (most specific match first)."""
         for key in (
             (origin_id, dest_id),
             (origin_id, dest_country),

@@ -15,7 +15,8 @@ from sim.model.ordering import OrderingRule
 from sim.model.orders import Shipment
 from sim.model.params import Params
 from sim.model.pipeline import seed_pipelines
-from sim.model.policies import PolicyRuntime, build_policy
+from sim.model.policies.base import PolicyRuntime
+from sim.model.policies.registry import build_policy
 from sim.model.sourcing import Sourcing
 from sim.model.stock import Origin
 from sim.scenario.distributions import mean_of
@@ -51,6 +52,7 @@ class Network:
 
     # --- services to nodes ---------------------------------------------------------------
     def lane(self, origin: Node, destination: Node) -> Lane:
+        """The lane from `origin` to `destination` (created on first use)."""
         key = (origin.id, destination.id)
         lane = self.lanes.get(key)
         if lane is None:
@@ -95,6 +97,7 @@ class Network:
         return bool(self._gates)
 
     def admits(self, supplier: Node, buyer: Node, commodity: str) -> bool:
+        """May `supplier` ship `commodity` to `buyer` now (every gate allows some)?"""
         return self.allowance(supplier, buyer, commodity) > 0.0
 
     def allowance(self, supplier: Node, buyer: Node, commodity: str) -> float:
@@ -233,12 +236,9 @@ class Network:
         for policy in sc.policies:
             runtime = build_policy(self, policy)
             self.policies.append(runtime)
-            kind = type(runtime)
-            if kind.admits is not PolicyRuntime.admits or (
-                kind.allowance is not PolicyRuntime.allowance
-            ):
+            if runtime.gates:
                 self._gates.append(runtime)
-            if kind.intercept is not PolicyRuntime.intercept:
+            if runtime.intercepts:
                 self._interceptors.append(runtime)
 
     def link_sourcing(self, node: Node, commodity: str, spec: SourcingSpec) -> None:
@@ -282,6 +282,7 @@ class Network:
             env.process(buyer.process())
 
     def finish(self) -> None:
+        """Close the books at the horizon: account buyers' consumption up to the end."""
         horizon = float(self.ctx.calendar.days)
         for buyer in self.buyers.values():
             buyer.finish(horizon)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class OrderingRule:
+    """When and how much a node orders: the rule, its review period and its parameters."""
+
     rule: str  # "cover" | "base_stock" | "s_S"
     review_days: float
     cover_days: float = 0.0

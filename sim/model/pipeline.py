@@ -31,6 +31,7 @@ def use_per_day(node: Node, commodity: str) -> float:
 
 
 def seed_pipelines(network: Network) -> None:
+    """Put the material that is on its way at the start (one transit time of flow) on every lane."""
     ctx = network.ctx
     for node in network.nodes.values():
         review = node.ordering.review_days  # type: ignore[attr-defined]

@@ -41,22 +41,26 @@ class Stock:
         self.initial = self.level
 
     def receive(self, qty: float, origin: Origin) -> None:
+        """Add `qty` t received from a lane, blending its origin."""
         if origin is not self.origin and origin != self.origin:
             self.origin = blend(self.origin, self.level, origin, qty)
         self.level += qty
         self.received += qty
 
     def produce(self, qty: float, origin: Origin) -> None:
+        """Add `qty` t produced here, blending its origin."""
         if origin is not self.origin and origin != self.origin:
             self.origin = blend(self.origin, self.level, origin, qty)
         self.level += qty
         self.produced += qty
 
     def ship(self, qty: float) -> None:
+        """Take `qty` t out to ship."""
         self.level -= qty
         self.shipped += qty
 
     def consume(self, qty: float) -> None:
+        """Take `qty` t out to use."""
         self.level -= qty
         self.consumed += qty
 

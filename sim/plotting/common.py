@@ -35,6 +35,7 @@ def figure_of(ax: Axes) -> Figure:
 
 
 def new_ax(figsize: tuple[float, float] = (8.0, 4.5)) -> Axes:
+    """One axes in a new figure of `figsize` inches."""
     _, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
 

@@ -15,6 +15,7 @@ from sim.results.policies import PolicyMark
 
 
 def smooth_series(s: pd.Series, days: int) -> pd.Series:
+    """`s` smoothed by a centred `days`-day rolling mean."""
     return s if days <= 1 else s.rolling(days, min_periods=1, center=True).mean()
 
 

@@ -48,6 +48,7 @@ def plot_shortage(ensemble: Ensemble, ax: Axes | None = None, window: int = 30) 
 
 
 def save_shortage_figure(ensemble: Ensemble, path: Path) -> None:
+    """Save the shortage fan chart of an in-memory ensemble as PNG."""
     fig, ax = plt.subplots(figsize=(10, 5.5))
     plot_shortage(ensemble, ax)
     fig.autofmt_xdate()
@@ -85,6 +86,7 @@ def plot_shortage_bands(
 
 
 def save_shortage_bands_figure(bands: pd.DataFrame, title: str, path: Path) -> None:
+    """Save the shortage fan chart of a bands table as PNG (the run directory's figure)."""
     fig, ax = plt.subplots(figsize=(10, 5.5))
     plot_shortage_bands(bands, title, ax)
     fig.autofmt_xdate()

@@ -26,6 +26,7 @@ def _reps(out: OutputDir) -> int:
 
 
 def run_figures(out: OutputDir) -> list[FigureSpec]:
+    """Figures of a run directory's report: (file name, caption, figure)."""
     pm = marks(out)
     n = _reps(out)
     name = out.manifest.get("scenario", "")
@@ -85,6 +86,7 @@ def run_figures(out: OutputDir) -> list[FigureSpec]:
 
 
 def compare_figures(out: OutputDir) -> list[FigureSpec]:
+    """Figures of a compare directory's report."""
     pm = marks(out)
     labels = list(dict.fromkeys(out.bands["scenario"]))
     by = {lab: out.bands[out.bands["scenario"] == lab] for lab in labels}
@@ -124,6 +126,7 @@ def compare_figures(out: OutputDir) -> list[FigureSpec]:
 
 
 def sweep_figures(out: OutputDir) -> list[FigureSpec]:
+    """Figures of a sweep directory's report."""
     effects = out.tables.get("effects")
     table = out.tables.get("sweep")
     if effects is None or table is None or effects.empty:

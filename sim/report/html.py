@@ -27,6 +27,7 @@ gap:2px 16px;font-size:.85rem}dt{font-weight:600}dd{margin:0;word-break:break-al
 
 
 def esc(x: object) -> str:
+    """`x` as escaped HTML text."""
     return html.escape(str(x))
 
 
@@ -45,6 +46,7 @@ def table(df: pd.DataFrame, left: Iterable[str] = ()) -> str:
 
 
 def figure(png: bytes, caption: str, alt: str) -> str:
+    """An embedded PNG with its caption."""
     data = base64.b64encode(png).decode("ascii")
     return (
         f'<figure><img src="data:image/png;base64,{data}" alt="{esc(alt)}">'
@@ -53,6 +55,7 @@ def figure(png: bytes, caption: str, alt: str) -> str:
 
 
 def definitions(items: Sequence[tuple[str, object]]) -> str:
+    """A definition list of (term, value) pairs."""
     return "<dl>" + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items) + "</dl>"
 
 

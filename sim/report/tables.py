@@ -57,6 +57,7 @@ def headline(metrics: pd.DataFrame, group: str | None = None) -> pd.DataFrame:
 
 
 def policy_table(marks: list[PolicyMark]) -> pd.DataFrame:
+    """The policies of a report: id, type, dates, description."""
     return pd.DataFrame(
         {
             "id": [m.id for m in marks],

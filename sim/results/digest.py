@@ -44,6 +44,7 @@ class Layout:
 
     @classmethod
     def of(cls, scenario: Scenario) -> Layout:
+        """The layout of every digest of `scenario`."""
         series = sorted((bid, c) for bid, b in scenario.buyers.items() for c in b.demand)
         days = (scenario.horizon.end - scenario.horizon.start).days
         return cls(scenario.name, scenario.horizon.start, days, tuple(series))
@@ -63,6 +64,8 @@ class Layout:
 
 @dataclass(frozen=True)
 class Digest:
+    """One replication reduced to what the output directory needs."""
+
     replication: int
     seed: int
     summary: pd.DataFrame  # rows of summary.csv
@@ -93,6 +96,7 @@ def digest(result: ReplicationResult, layout: Layout, timeseries: bool) -> Diges
 
 
 def summary_rows(result: ReplicationResult, scenario: str) -> pd.DataFrame:
+    """Rows of summary.csv for one replication."""
     s = result.summary
     s.insert(0, "seed", result.seed)
     s.insert(0, "scenario", scenario)
@@ -101,6 +105,7 @@ def summary_rows(result: ReplicationResult, scenario: str) -> pd.DataFrame:
 
 
 def event_rows(events: pd.DataFrame, start: dt.date) -> pd.DataFrame:
+    """Rows of events.csv for one replication (with a calendar date)."""
     ev = events.copy()
     ev.insert(1, "date", [start + dt.timedelta(days=int(d // 1)) for d in ev["day"]])
     return ev
@@ -180,6 +185,7 @@ def _extra(buyers: pd.DataFrame) -> list[str]:
 
 
 def buyer_rows(buyers: pd.DataFrame, start: dt.date) -> pa.Table:
+    """timeseries.parquet rows of the buyers (record = buyer)."""
     n = len(buyers)
     cols: dict[str, pa.Array] = {
         "record": pa.array(["buyer"] * n, type=pa.string()),
@@ -198,6 +204,7 @@ def buyer_rows(buyers: pd.DataFrame, start: dt.date) -> pa.Table:
 
 
 def lane_rows(lanes: pd.DataFrame, start: dt.date, buyers: pd.DataFrame) -> pa.Table:
+    """timeseries.parquet rows of the lanes (record = lane), columns as the buyer rows."""
     ln = lanes.sort_values(["destination", "origin", "commodity", "day"], kind="stable")
     n = len(ln)
     nan = pa.array(np.full(n, np.nan), type=pa.float64())

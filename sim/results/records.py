@@ -24,6 +24,7 @@ class ReplicationResult:
 
     @property
     def summary(self) -> pd.DataFrame:
+        """One row per buyer × commodity: the summary metrics (see `sim.results.metrics`)."""
         return summarise(self.buyers)
 
 
@@ -38,18 +39,22 @@ class Ensemble:
 
     @property
     def buyers(self) -> pd.DataFrame:
+        """Daily buyer records of every replication."""
         return pd.concat([r.buyers for r in self.replications], ignore_index=True)
 
     @property
     def lanes(self) -> pd.DataFrame:
+        """Daily lane flows (by departure) of every replication."""
         return pd.concat([r.lanes for r in self.replications], ignore_index=True)
 
     @property
     def events(self) -> pd.DataFrame:
+        """Events of every replication."""
         return pd.concat([r.events for r in self.replications], ignore_index=True)
 
     @property
     def summary(self) -> pd.DataFrame:
+        """One row per replication × buyer × commodity, with scenario and seed."""
         s = pd.concat([r.summary for r in self.replications], ignore_index=True)
         s.insert(0, "seed", self.seed)
         s.insert(0, "scenario", self.scenario_name)
@@ -57,4 +62,5 @@ class Ensemble:
         return s[cols + [c for c in s.columns if c not in cols]]
 
     def dates(self, days: pd.Series) -> pd.Series:
+        """Calendar dates of day numbers."""
         return pd.to_datetime(self.start) + pd.to_timedelta(days, unit="D")

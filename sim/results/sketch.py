@@ -112,6 +112,7 @@ class BandSketch:
 
     # --- results ----------------------------------------------------------------------------
     def mean(self) -> np.ndarray:
+        """The exact mean of every cell."""
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(self.count > 0, self.total / np.maximum(self.count, 1), np.nan)
 
@@ -167,6 +168,7 @@ class BandSketch:
 
     # --- checkpoints ---------------------------------------------------------------------------
     def state(self) -> dict[str, np.ndarray]:
+        """Arrays that `restore` turns back into this sketch (for checkpoints)."""
         s = {"n": np.array(self.n), "total": self.total, "count": self.count}
         for i, row in enumerate(self.pilot):
             s[f"pilot_{i:04d}"] = row
@@ -175,6 +177,7 @@ class BandSketch:
         return s
 
     def restore(self, s: dict[str, np.ndarray]) -> None:
+        """Continue from a saved `state`."""
         self.n = int(s["n"])
         self.total, self.count = np.array(s["total"]), np.array(s["count"])
         self.pilot = [np.array(s[k]) for k in sorted(s) if k.startswith("pilot_")]

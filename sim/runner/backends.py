@@ -12,12 +12,17 @@ Progress = Callable[[int, int | None], None]
 
 
 class Backend(Protocol):
+    """Runs tasks somewhere (this process, local workers, a Dask cluster), in any order."""
+
     @property
-    def workers(self) -> int: ...
+    def workers(self) -> int:
+        """How many tasks run at once."""
 
-    def map_unordered(self, fn: Callable[[Any], Any], items: Any) -> Any: ...
+    def map_unordered(self, fn: Callable[[Any], Any], items: Any) -> Any:
+        """Yield `(item, fn(item))` for every item as tasks finish."""
 
-    def close(self, abort: bool = False) -> None: ...
+    def close(self, abort: bool = False) -> None:
+        """Release the workers (`abort`: cancel what is still running)."""
 
 
 def backend_for(workers: int | None, scheduler: Any = None) -> Backend:

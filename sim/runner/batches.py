@@ -69,5 +69,6 @@ def batch_size(reps: int, workers: int) -> int:
 
 
 def split(start: int, stop: int, size: int) -> Iterator[Batch]:
+    """Batches of at most `size` replications covering `start` … `stop - 1`."""
     for a in range(start, stop, size):
         yield Batch(a, min(a + size, stop))

@@ -86,6 +86,7 @@ class Comparison:
 
     @property
     def reference(self) -> str:
+        """The label of the reference scenario (the first)."""
         return self.labels[0]
 
     def metrics(self) -> pd.DataFrame:
@@ -99,9 +100,12 @@ class Comparison:
         return pd.concat(frames, ignore_index=True)
 
     def ensemble_metrics(self) -> pd.DataFrame:
+        """Across replications, per scenario × buyer × commodity × metric (see
+        `ensemble_metrics`)."""
         return ensemble_metrics(self.metrics())
 
     def differences(self) -> pd.DataFrame:
+        """Paired differences from the reference (see `paired_differences`)."""
         return paired_differences(self.metrics(), self.reference)
 
     def input_diff(self) -> dict[str, list[str]]:
@@ -113,12 +117,14 @@ class Comparison:
         }
 
     def bands(self) -> dict[str, pd.DataFrame]:
+        """Bands table per scenario label."""
         return {
             label: bands(e.buyers, e.start)
             for label, e in zip(self.labels, self.ensembles, strict=True)
         }
 
     def flows(self) -> dict[str, pd.DataFrame]:
+        """Country flows table per scenario label."""
         return {
             label: country_flows(e.lanes, e.start, len(e.replications))
             for label, e in zip(self.labels, self.ensembles, strict=True)

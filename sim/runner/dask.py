@@ -41,6 +41,7 @@ class DaskBackend:
 
     @property
     def workers(self) -> int:
+        """Threads of the cluster's workers."""
         return max(1, int(sum(self.client.nthreads().values())))
 
     def map_unordered(
@@ -67,6 +68,7 @@ class DaskBackend:
                 yield item, result
 
     def close(self, abort: bool = False) -> None:
+        """Close the client (`abort`: cancel pending tasks first)."""
         if self._pending:
             self.client.cancel(list(self._pending))
             self._pending.clear()

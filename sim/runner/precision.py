@@ -39,9 +39,11 @@ class Precision:
     max_reps: int
 
     def is_check(self, n: int) -> bool:
+        """Whether to test convergence after `n` replications."""
         return n >= self.max_reps or (n >= MIN_REPS and (n - MIN_REPS) % ROUND == 0)
 
     def converged(self, totals: np.ndarray) -> bool:
+        """Whether every buyer's mean total shortage is known within the precision."""
         h = half_widths(totals)
         mean = np.abs(totals.mean(axis=0))
         return bool(np.all((h <= self.relative * mean) | (h <= FLOOR_T)))

@@ -34,6 +34,7 @@ class Variant:
 
     @property
     def label(self) -> str:
+        """The variant's settings as text (`baseline` for none)."""
         return ", ".join(f"{k}={v}" for k, v in self.settings) or BASELINE
 
 
@@ -152,18 +153,21 @@ class Sweep:
         )
 
     def bands(self) -> dict[str, pd.DataFrame]:
+        """Bands table per variant id."""
         return {
             v.id: bands(e.buyers, e.start)
             for v, e in zip(self.variants, self.ensembles, strict=True)
         }
 
     def flows(self) -> dict[str, pd.DataFrame]:
+        """Country flows table per variant id."""
         return {
             v.id: country_flows(e.lanes, e.start, len(e.replications))
             for v, e in zip(self.variants, self.ensembles, strict=True)
         }
 
     def baseline(self, buyer: str = "(all)") -> float:
+        """The main metric of the baseline variant."""
         t = self.table(buyer)
         return float(t.loc[t["variant"] == BASELINE, "shortage_pct_mean"].iloc[0])
 

@@ -110,6 +110,7 @@ class Backtest:
     values: pd.DataFrame
 
     def verdict(self, target: Target) -> str:
+        """PASS or FAIL (the median inside the target's range), or info without a range."""
         if target.low is None or target.high is None:
             return "info"
         (med,) = _quantiles(self.values[target.key].to_numpy(dtype=float), (50,))
@@ -117,6 +118,7 @@ class Backtest:
 
     @property
     def passed(self) -> bool:
+        """Whether no check failed."""
         return all(self.verdict(t) != "FAIL" for t in TARGETS)
 
     def table(self) -> pd.DataFrame:
@@ -141,6 +143,7 @@ class Backtest:
         return pd.DataFrame(rows)
 
     def lines(self) -> list[str]:
+        """One line per check: model against observed, tolerance, verdict."""
         n = len(self.values)
         head = f"backtest {self.scenario}: {n} replications, seed {self.seed}"
         body = self.table().to_string(index=False).splitlines()

@@ -47,6 +47,7 @@ def golden_csv(summary: pd.DataFrame) -> str:
 
 
 def golden_path(path: Path) -> Path:
+    """The golden summary file of a shipped scenario file."""
     return GOLDEN_DIR / f"{path.stem}.csv"
 
 
@@ -60,6 +61,7 @@ def containing(scenario: Scenario, groups: tuple[str, ...]) -> set[str]:
 
 
 def partner_buyers(scenario: Scenario, countries: tuple[str, ...] = PARTNERS) -> list[str]:
+    """Buyers in `countries` (the US and Japan by default)."""
     return [b for b, spec in scenario.buyers.items() if spec.country in countries]
 
 

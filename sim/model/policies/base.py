@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from sim.model.network import Network
@@ -17,8 +17,24 @@ class PolicyRuntime:
     or `allowance` when they can stop or cap shipments at the supplier; `intercept` when they
     take shipments into custody at dispatch (e.g. a licence queue).
 
+    A subclass names the scenario `type:` it runs (`policy_type`) and declares what it does to
+    the network: `gates` (the network asks its `allowance` before a supplier ships),
+    `intercepts` (the network offers it every dispatched shipment), `modifies_demand` (it
+    scales buyers' demand). Subclasses with a `policy_type` register themselves (see
+    `sim.model.policies.registry`), so a new kind needs no list edited.
+
     A policy is *active* inside its dated window unless a suspension policy holds it; `spans`
     lists the [on, off] times it was active (off = None while it still is)."""
+
+    policy_type: ClassVar[str | None] = None
+    gates: ClassVar[bool] = False
+    intercepts: ClassVar[bool] = False
+    modifies_demand: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("policy_type"):
+            register(cls)
 
     def __init__(self, network: Network, policy_id: str, start: dt.date, end: dt.date | None):
         self.network = network
@@ -101,6 +117,21 @@ class PolicyRuntime:
         """Dispatch step, only while active: return True to take custody of `shipment` (it
         then must end up released or returned through `network.custody`)."""
         return False
+
+
+#: Scenario policy type → the runtime class that runs it (filled as policy modules load).
+REGISTRY: dict[str, type[PolicyRuntime]] = {}
+
+
+def register(cls: type[PolicyRuntime], policy_type: str | None = None) -> None:
+    """Register `cls` as the runtime of its `policy_type` (once per type)."""
+    name = policy_type or cls.policy_type
+    if not name:
+        raise ValueError(f"{cls.__name__} names no policy_type")
+    other = REGISTRY.get(name)
+    if other is not None and other is not cls:
+        raise ValueError(f"policy type {name!r} has two runtimes: {other.__name__}, {cls.__name__}")
+    REGISTRY[name] = cls
 
 
 def matches(node: Node, ref: str) -> bool:

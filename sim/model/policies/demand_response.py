@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 
 class DemandResponse(Periodic):
+    policy_type = "demand_response"
+    modifies_demand = True
+
     def __init__(self, network: Network, spec: DemandResponseSpec) -> None:
         super().__init__(network, spec.id, spec.start, spec.end)
         v, path = network.params.value, f"policies.{spec.id}"

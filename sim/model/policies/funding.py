@@ -51,6 +51,8 @@ def element_capacity(network: Network, project: Project, element: str) -> float:
 
 
 class FundingWindow(PolicyRuntime):
+    policy_type = "funding_window"
+
     def __init__(self, network: Network, spec: FundingSpec) -> None:
         super().__init__(network, spec.id, spec.start, spec.end)
         self.spec = spec

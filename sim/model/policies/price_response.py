@@ -27,6 +27,9 @@ THRESHOLD = 0.01
 
 
 class PriceResponse(PolicyRuntime):
+    policy_type = "price_response"
+    modifies_demand = True
+
     def __init__(self, network: Network, spec: PriceResponseSpec) -> None:
         super().__init__(network, spec.id, spec.start, spec.end)
         v, path = network.params.value, f"policies.{spec.id}"

@@ -51,6 +51,8 @@ def share_out(amount: float, needs: list[float], rule: str) -> list[float]:
 
 
 class RapidResponse(Periodic):
+    policy_type = "rapid_response"
+
     def __init__(self, network: Network, spec: RapidResponseSpec) -> None:
         super().__init__(network, spec.id, spec.start, spec.end)
         self.spec = spec

@@ -37,6 +37,8 @@ def refresh_outage(network: Network, facility: Facility) -> None:
 
 
 class Outage(PolicyRuntime):
+    policy_type = "facility_outage"
+
     def __init__(self, network: Network, spec: FacilityOutage) -> None:
         super().__init__(network, spec.id, spec.start, spec.end)
         self.facility: Facility = network.facilities[spec.facility]
@@ -58,6 +60,8 @@ class Outage(PolicyRuntime):
 class RandomOutages(PolicyRuntime):
     """Outages arrive at each facility as a Poisson process (stream `policy:<id>:<facility>`),
     each lasting a sampled duration; arrivals only count while the policy is active."""
+
+    policy_type = "random_outages"
 
     def __init__(self, network: Network, spec: RandomOutagesSpec) -> None:
         super().__init__(network, spec.id, spec.start, spec.end)
@@ -117,6 +121,9 @@ class RandomOutages(PolicyRuntime):
 
 
 class Closure(PolicyRuntime):
+    policy_type = "lane_closure"
+    gates = True
+
     def __init__(self, network: Network, spec: LaneClosure) -> None:
         super().__init__(network, spec.id, spec.start, spec.end)
         self.origin = spec.origin
@@ -135,6 +142,9 @@ class Closure(PolicyRuntime):
 
 
 class DemandShock(PolicyRuntime):
+    policy_type = "demand_shock"
+    modifies_demand = True
+
     def __init__(self, network: Network, spec: DemandShockSpec) -> None:
         super().__init__(network, spec.id, spec.start, spec.end)
         self.multiplier = network.params.value(spec.multiplier, f"policies.{spec.id}.multiplier")

@@ -37,6 +37,8 @@ class Depot(Node):
 
 
 class Stockpile(Periodic):
+    policy_type = "stockpile"
+
     def __init__(self, network: Network, spec: StockpileSpec) -> None:
         super().__init__(network, spec.id, spec.start, spec.end)
         self.spec = spec

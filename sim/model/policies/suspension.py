@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 
 class Suspension(PolicyRuntime):
+    policy_type = "suspension"
+
     def __init__(self, network: Network, spec: SuspensionSpec) -> None:
         super().__init__(network, spec.id, spec.start, spec.end)
         self.spec = spec

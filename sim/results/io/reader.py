@@ -31,6 +31,7 @@ class OutputDir:
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
+    """A YAML mapping from `path` ({} if it holds something else)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return data if isinstance(data, dict) else {}
 

@@ -195,6 +195,7 @@ class RunStore:
 
     # --- checkpoints ---------------------------------------------------------------------------
     def maybe_checkpoint(self, every_s: float) -> None:
+        """Checkpoint if `every_s` seconds have passed since the last one."""
         if time.monotonic() - self._saved >= every_s:
             self.checkpoint()
 
@@ -301,6 +302,7 @@ class RunStore:
 
 
 def read_plan(out: Path) -> dict[str, Any]:
+    """The plan of `out`'s work directory (FileNotFoundError if there is nothing to resume)."""
     path = partial_dir(Path(out)) / PLAN
     if not path.exists():
         raise FileNotFoundError(f"nothing to resume: {path} does not exist")

@@ -1,0 +1,62 @@
+"""Start-up stays light: `import sim`, `import sim.engine` and `minsim --help` load neither
+pandas, pyarrow nor matplotlib (checked in a fresh interpreter), and the public API is still
+reachable through `sim`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("pandas", "pyarrow", "matplotlib")
+
+PROBE = """
+import contextlib, io, json, sys
+{code}
+print(json.dumps(sorted(m for m in {heavy!r} if m in sys.modules)))
+"""
+
+
+def heavy_modules_after(code: str) -> list[str]:
+    script = PROBE.format(code=code, heavy=HEAVY)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    loaded: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import sim",
+        "import sim.engine",
+        "import sim.runner",
+        "from sim.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['--help']) == 0\n"
+        "    assert main(['run', '--help']) == 0",
+    ],
+    ids=["import sim", "import sim.engine", "import sim.runner", "minsim --help"],
+)
+def test_start_up_loads_no_heavy_library(code: str) -> None:
+    assert heavy_modules_after(code) == []
+
+
+def test_the_probe_sees_heavy_imports() -> None:
+    # the first use of the API loads the model and pandas: the probe would notice
+    assert {"pandas", "pyarrow"} <= set(heavy_modules_after("import sim\nsim.run"))
+
+
+def test_public_api_is_reachable_lazily() -> None:
+    import sim
+
+    for name in sim.__all__:
+        assert getattr(sim, name) is not None
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = sim.nope  # type: ignore[attr-defined]

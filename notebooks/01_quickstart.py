@@ -33,12 +33,12 @@ import pandas as pd
 from IPython.display import display
 
 import sim
-from sim.results.bands import bands
-from sim.results.ensemble_metrics import ensemble_metrics, exceedance_probability, replication_metrics
-from sim.results.policies import policy_marks
 from sim.plotting.fan import fan_grid
+from sim.results.bands import bands
+from sim.results.metrics import ensemble_metrics, exceedance_probability, replication_metrics
+from sim.results.policies import policy_marks
 
-# sim.plotting draws off-screen (Agg); show its figures in the notebook:
+# sim.plotting leaves the backend to matplotlib; show its figures inline in the notebook:
 # %matplotlib inline
 
 REPS = int(os.environ.get("MINSIM_NOTEBOOK_REPS", "20"))

@@ -40,16 +40,16 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import sim
-from sim.results.bands import bands
-from sim.runner.compare import paired_differences
-from sim.results.ensemble_metrics import overall, replication_metrics
-from sim.results.policies import PolicyMark
-from sim.results.stats import t975
 from sim.plotting.common import PALETTE, date_axis, grid, new_ax
 from sim.plotting.compare import plot_differences, plot_overlay
 from sim.plotting.markers import mark_policies
+from sim.results.bands import bands
+from sim.results.metrics import overall, replication_metrics
+from sim.results.policies import PolicyMark
+from sim.results.stats import t975
+from sim.runner.compare import paired_differences
 
-# sim.plotting draws off-screen (Agg); show its figures in the notebook:
+# sim.plotting leaves the backend to matplotlib; show its figures inline in the notebook:
 # %matplotlib inline
 
 REPS = int(os.environ.get("MINSIM_NOTEBOOK_REPS", "20"))

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from sim.results.bands import band, bands, country_flows
-from sim.results.ensemble_metrics import (
+from sim.results.metrics import (
     ensemble_metrics,
     exceedance_curve,
     exceedance_probability,

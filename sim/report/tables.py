@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.results.ensemble_metrics import ensemble_metrics
+from sim.results.metrics import ensemble_metrics
 from sim.results.policies import PolicyMark
 
 #: Headline columns: metric → (heading, scale, unit, decimals).

@@ -167,9 +167,10 @@ def monthly_flows(result: ReplicationResult, layout: Layout) -> dict[MonthlyKey,
     return out
 
 
-def _dates(start: dt.date, day: pd.Series) -> pa.Array:
+def date32(start: dt.date, days: pd.Series | np.ndarray) -> pa.Array:
+    """Arrow dates of day numbers after `start` (the date columns of every Parquet file)."""
     epoch = (start - dt.date(1970, 1, 1)).days
-    return pa.array(day.to_numpy(dtype=np.int32) + np.int32(epoch), type=pa.int32()).cast(
+    return pa.array(np.asarray(days, dtype=np.int32) + np.int32(epoch), type=pa.int32()).cast(
         pa.date32()
     )
 
@@ -189,7 +190,7 @@ def buyer_rows(buyers: pd.DataFrame, start: dt.date) -> pa.Table:
     n = len(buyers)
     cols: dict[str, pa.Array] = {
         "record": pa.array(["buyer"] * n, type=pa.string()),
-        "date": _dates(start, buyers["day"]),
+        "date": date32(start, buyers["day"]),
         "replication": pa.array(buyers["replication"].to_numpy(dtype=np.int64)),
         "buyer": pa.array(buyers["buyer"].to_numpy(dtype=object), type=pa.string()),
         "origin": pa.nulls(n, type=pa.string()),
@@ -210,7 +211,7 @@ def lane_rows(lanes: pd.DataFrame, start: dt.date, buyers: pd.DataFrame) -> pa.T
     nan = pa.array(np.full(n, np.nan), type=pa.float64())
     cols: dict[str, pa.Array] = {
         "record": pa.array(["lane"] * n, type=pa.string()),
-        "date": _dates(start, ln["day"]),
+        "date": date32(start, ln["day"]),
         "replication": pa.array(ln["replication"].to_numpy(dtype=np.int64), type=pa.int64()),
         "buyer": pa.array(ln["destination"].to_numpy(dtype=object), type=pa.string()),
         "origin": pa.array(ln["origin"].to_numpy(dtype=object), type=pa.string()),

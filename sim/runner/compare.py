@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from sim.results.bands import bands, country_flows
-from sim.results.ensemble_metrics import ensemble_metrics, overall, replication_metrics
 from sim.results.io.tables import safe_name, scenario_entry, tagged, write_table_dir
+from sim.results.metrics import ensemble_metrics, overall, replication_metrics
 from sim.results.policies import PolicyMark, merged_marks
 from sim.results.records import Ensemble
 from sim.results.stats import mean_ci

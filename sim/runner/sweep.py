@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from sim.results.bands import bands, country_flows
-from sim.results.ensemble_metrics import overall, replication_metrics
 from sim.results.io.contract import RESOLVED
 from sim.results.io.tables import scenario_entry, tagged, write_table_dir
+from sim.results.metrics import overall, replication_metrics
 from sim.results.records import Ensemble
 from sim.results.stats import mean_ci
 from sim.runner.ensemble import run

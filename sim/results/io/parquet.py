@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.results.digest import BAND_VARIABLES, FlowKey, Layout
+from sim.results.digest import BAND_VARIABLES, FlowKey, Layout, date32
 from sim.results.sketch import BandSketch
 
 ROW_GROUP = 1 << 17  # rows per row group of timeseries.parquet
@@ -54,11 +54,6 @@ def write_timeseries(parts: Sequence[Path], path: Path) -> None:
             writer.close()
 
 
-def _date_array(start: dt.date, days: np.ndarray) -> pa.Array:
-    epoch = (start - dt.date(1970, 1, 1)).days
-    return pa.array(np.asarray(days, dtype=np.int32) + np.int32(epoch)).cast(pa.date32())
-
-
 def write_bands(sketch: BandSketch, layout: Layout, path: Path) -> pd.DataFrame:
     """Mean and quantiles per date × buyer × commodity × variable (rows sorted by buyer,
     commodity, variable in `BAND_VARIABLES` order, date); returns the table."""
@@ -71,7 +66,7 @@ def write_bands(sketch: BandSketch, layout: Layout, path: Path) -> pd.DataFrame:
     buyers = np.array([b for b, _ in layout.series], dtype=object)
     commodities = np.array([c for _, c in layout.series], dtype=object)
     cols: dict[str, pa.Array] = {
-        "date": _date_array(layout.start, np.tile(np.arange(nd), ns * nv)),
+        "date": date32(layout.start, np.tile(np.arange(nd), ns * nv)),
         "buyer": pa.array(np.repeat(buyers, nv * nd), type=pa.string()),
         "commodity": pa.array(np.repeat(commodities, nv * nd), type=pa.string()),
         "variable": pa.array(
@@ -106,7 +101,7 @@ def write_flows(flows: dict[FlowKey, np.ndarray], reps: int, start: dt.date, pat
     names = [np.array([k[j] for k in keys], dtype=object) for j in range(3)]
     table = pa.table(
         {
-            "date": _date_array(start, day),
+            "date": date32(start, day),
             "origin_country": pa.array(names[0][key] if keys else [], type=pa.string()),
             "destination_country": pa.array(names[1][key] if keys else [], type=pa.string()),
             "commodity": pa.array(names[2][key] if keys else [], type=pa.string()),

@@ -11,8 +11,8 @@ import pandas as pd
 import yaml
 
 from sim.results.bands import bands, country_flows
-from sim.results.ensemble_metrics import overall, replication_metrics
 from sim.results.io.contract import BANDS, FLOWS, MANIFEST, RESOLVED, SUMMARY, TIMESERIES, confined
+from sim.results.metrics import overall, replication_metrics
 
 
 @dataclass

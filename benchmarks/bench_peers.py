@@ -6,7 +6,7 @@ the whole per-replication path it offers: minsim `sim.run_one` (build, simulate,
 SupplyNetPy the network built from descriptions with `create_sc_net`, then `simulate_sc_net`
 with logging off (node loggers muted too). Printed: medians of wall and CPU time, node-days per
 CPU second, SimPy events per replication on each side (counted in separate runs by wrapping
-`simpy.Environment.step`), the ratio, and a sanity line: minsim's fill rate beside
+`simpy.Environment.step`) with CPU µs per event, the ratio, and a sanity line: minsim's fill rate beside
 SupplyNetPy's service level (units delivered / demanded), whole run and after the first year.
 
 Node-days are the scenario's nodes (facilities + buyers) times the simulated days: the same
@@ -437,14 +437,15 @@ def main() -> None:
     print(f"SupplyNetPy  {shape(lines)}")
     print(f"repetitions  {args.reps} of each, interleaved; medians; node-days/s on CPU time")
     print(
-        f"{'':13}{'wall ms':>9}{'CPU ms':>9}{'node-days/s':>13}{'events/rep':>12}{'/node-day':>11}"
+        f"{'':13}{'wall ms':>9}{'CPU ms':>9}{'node-days/s':>13}{'events/rep':>12}"
+        f"{'/node-day':>11}{'µs CPU/event':>14}"
     )
     wall = {k: statistics.median(t[0] for t in ts) for k, ts in times.items()}
     cpu = {k: statistics.median(t[1] for t in ts) for k, ts in times.items()}
     for k in times:
         print(
             f"{k:13}{wall[k] * 1000:9.1f}{cpu[k] * 1000:9.1f}{node_days / cpu[k]:13,.0f}"
-            f"{events[k]:12,d}{events[k] / node_days:11.2f}"
+            f"{events[k]:12,d}{events[k] / node_days:11.2f}{cpu[k] / events[k] * 1e6:14.1f}"
         )
     print(
         f"ratio        minsim / SupplyNetPy: {cpu['SupplyNetPy'] / cpu['minsim']:.2f}× on CPU, "

@@ -6,8 +6,9 @@ the whole per-replication path it offers: minsim `sim.run_one` (build, simulate,
 SupplyNetPy the network built from descriptions with `create_sc_net`, then `simulate_sc_net`
 with logging off (node loggers muted too). Printed: medians of wall and CPU time, node-days per
 CPU second, SimPy events per replication on each side (counted in separate runs by wrapping
-`simpy.Environment.step`) with CPU µs per event, the ratio, and a sanity line: minsim's fill rate beside
-SupplyNetPy's service level (units delivered / demanded), whole run and after the first year.
+`simpy.Environment.step`) with CPU µs per event, the ratio, and a sanity line: minsim's fill
+rate beside SupplyNetPy's service level (units delivered / demanded), whole run and from day 365
+(half the horizon if shorter).
 
 Node-days are the scenario's nodes (facilities + buyers) times the simulated days: the same
 number on both sides, which simulate the same network over the same horizon, so the ratio of

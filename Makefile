@@ -9,7 +9,7 @@ SCENARIO ?= scenarios/outlook_2026.yaml
 REPS   ?= 20
 OUT    ?= runs/demo
 
-.PHONY: setup demo test check lint types contracts browser bench golden guide backtest clean
+.PHONY: setup demo test check lint types contracts browser bench bench-peers golden guide backtest clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ browser:
 
 bench: setup
 	$(BIN)/python benchmarks/bench_engine.py
+
+# minsim beside SupplyNetPy on the same network (installs the `bench` extra).
+bench-peers: setup
+	$(BIN)/python -c "import SupplyNetPy" 2>/dev/null || $(BIN)/python -m pip install -q -e ".[bench]"
+	$(BIN)/python benchmarks/bench_peers.py
 
 # Regenerate tests/golden/*.csv after an intended change of results (then look at the diff).
 golden: setup

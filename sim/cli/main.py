@@ -125,7 +125,7 @@ def _run(args: argparse.Namespace, argv: list[str]) -> _Output:
     out_dir = done.out
     from sim.report import build_report
 
-    build_report(out_dir)
+    build_report(out_dir, args.figures)
     if args.quiet:
         return _Output()
     reps = f"{done.reps} replication{'' if done.reps == 1 else 's'}"

@@ -9,7 +9,7 @@ from typing import Any
 from sim._version import __version__
 from sim.plotting.common import png_bytes
 from sim.report import html
-from sim.report.figures import FIGURES, marks
+from sim.report.figures import FIGURES, marks, wanted
 from sim.report.tables import formatted, headline, policy_table
 from sim.results.io.atomic import write_atomic
 from sim.results.io.reader import OutputDir, read_output_dir
@@ -18,12 +18,13 @@ REPORT = "report.html"
 _LEFT = ("scenario", "variant", "buyer", "commodity", "settings", "id", "type", "description")
 
 
-def build_report(path: str | Path) -> Path:
-    """Write DIR/figures/*.png and DIR/report.html (each atomically) from DIR's tables."""
+def build_report(path: str | Path, figures: str = "all") -> Path:
+    """Write DIR/figures/*.png and DIR/report.html (each atomically) from DIR's tables;
+    `figures` says which figures: all, summary (the shortage charts) or none."""
     out = read_output_dir(path)
     figs = []
-    for name, caption, fig in FIGURES[out.kind](out):
-        png = png_bytes(fig)
+    for name, caption, draw in wanted(FIGURES[out.kind](out), figures):
+        png = png_bytes(draw())
         write_atomic(out.path / "figures" / name, png)
         figs.append(html.figure(png, caption, name))
     page = html.page(_title(out), _subtitle(out), _sections(out, figs))

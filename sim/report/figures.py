@@ -1,6 +1,9 @@
-"""The figures of a report, per kind of output directory: (file name, caption, figure)."""
+"""The figures of a report, per kind of output directory: (file name, caption, how to draw
+it). Figures are drawn only when asked for, so a report of fewer figures costs less."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -11,8 +14,11 @@ from sim.plotting.flows import flows_grid, imports_grid, plot_flow_shift, split_
 from sim.plotting.tornado import plot_tornado
 from sim.results.io.reader import OutputDir
 from sim.results.policies import PolicyMark, merged_marks
+from sim.runner.defaults import check_figures
 
-FigureSpec = tuple[str, str, Figure]
+FigureSpec = tuple[str, str, Callable[[], Figure]]
+#: The shortage charts: the figures of `figures="summary"` (the headline of each kind).
+SUMMARY = frozenset({"shortage_fan.png", "overlay_shortage.png", "tornado.png"})
 IMPORTERS = ("US", "JP")  # whose imports the run report shows by origin
 
 
@@ -26,7 +32,7 @@ def _reps(out: OutputDir) -> int:
 
 
 def run_figures(out: OutputDir) -> list[FigureSpec]:
-    """Figures of a run directory's report: (file name, caption, figure)."""
+    """Figures of a run directory's report: (file name, caption, how to draw it)."""
     pm = marks(out)
     n = _reps(out)
     name = out.manifest.get("scenario", "")
@@ -39,14 +45,16 @@ def run_figures(out: OutputDir) -> list[FigureSpec]:
             f"Unmet demand per buyer and commodity{which}, % of daily demand: median, 50 % and "
             f"90 % bands over {n} replications, 30-day centred mean of each. Vertical lines: "
             "policy starts (solid) and ends (dotted).",
-            fan_grid(
+            lambda: fan_grid(
                 out.bands, "shortage_frac", pm, f"{name}: shortage (n={n})", smooth=30, only=shown
             ),
         ),
         (
             "days_of_cover.png",
             f"Buyer inventory in days of demand{which}: median, 50 % and 90 % bands.",
-            fan_grid(out.bands, "days_of_cover", pm, f"{name}: days of cover (n={n})", only=shown),
+            lambda: fan_grid(
+                out.bands, "days_of_cover", pm, f"{name}: days of cover (n={n})", only=shown
+            ),
         ),
     ]
     if len(out.flows):
@@ -54,7 +62,7 @@ def run_figures(out: OutputDir) -> list[FigureSpec]:
             (
                 "flows.png",
                 "Shipments by origin country, t/month (mean over replications), per commodity.",
-                flows_grid(out.flows, pm, title=f"{name}: flows by origin country"),
+                lambda: flows_grid(out.flows, pm, title=f"{name}: flows by origin country"),
             )
         )
         destinations = [d for d in IMPORTERS if (out.flows["destination_country"] == d).any()]
@@ -64,7 +72,7 @@ def run_figures(out: OutputDir) -> list[FigureSpec]:
                     "imports.png",
                     f"Imports of {' and '.join(destinations)} by origin country, t/month (mean "
                     "over replications): the three most imported commodities of each.",
-                    imports_grid(
+                    lambda: imports_grid(
                         out.flows, destinations, pm, title=f"{name}: imports by origin country"
                     ),
                 )
@@ -72,14 +80,18 @@ def run_figures(out: OutputDir) -> list[FigureSpec]:
         inside = [m for m in pm if out.flows["date"].min() < _ts(m.start) < out.flows["date"].max()]
         if inside:
             first = inside[0]
-            ax = plot_flow_shift(split_at(out.flows, first.start))
-            ax.set_title(f"origin mix before and from {first.id} ({first.start:%d %b %Y})")
+
+            def shift() -> Figure:
+                ax = plot_flow_shift(split_at(out.flows, first.start))
+                ax.set_title(f"origin mix before and from {first.id} ({first.start:%d %b %Y})")
+                return figure_of(ax)
+
             specs.append(
                 (
                     "flows_shift.png",
                     f"Average monthly shipments by origin, before vs from the first policy date "
                     f"({first.id}), all commodities.",
-                    figure_of(ax),
+                    shift,
                 )
             )
     return specs
@@ -95,12 +107,12 @@ def compare_figures(out: OutputDir) -> list[FigureSpec]:
             "overlay_shortage.png",
             "Unmet demand, % of daily demand: median and 50 % band per scenario (same seeds), "
             "30-day centred mean of each.",
-            overlay_grid(by, "shortage_frac", pm, title="shortage by scenario", smooth=30),
+            lambda: overlay_grid(by, "shortage_frac", pm, title="shortage by scenario", smooth=30),
         ),
         (
             "overlay_cover.png",
             "Days of cover: median and 50 % band per scenario.",
-            overlay_grid(by, "days_of_cover", pm, title="days of cover by scenario"),
+            lambda: overlay_grid(by, "days_of_cover", pm, title="days of cover by scenario"),
         ),
     ]
     diffs = out.tables.get("differences")
@@ -110,7 +122,7 @@ def compare_figures(out: OutputDir) -> list[FigureSpec]:
                 "differences.png",
                 "Paired differences in total shortage (percentage points of demand) against the "
                 "first scenario: mean and 95 % confidence interval over replications.",
-                figure_of(plot_differences(diffs, "shortage_pct")),
+                lambda: figure_of(plot_differences(diffs, "shortage_pct")),
             )
         )
     if len(out.flows):
@@ -119,7 +131,7 @@ def compare_figures(out: OutputDir) -> list[FigureSpec]:
             (
                 "flows_shift.png",
                 "Average monthly shipments by origin country per scenario, all commodities.",
-                figure_of(plot_flow_shift(fl)),
+                lambda: figure_of(plot_flow_shift(fl)),
             )
         )
     return specs
@@ -133,13 +145,13 @@ def sweep_figures(out: OutputDir) -> list[FigureSpec]:
         return []
     base = float(table.loc[table["variant"] == "baseline", "shortage_pct_mean"].iloc[0])
     effects = effects.assign(value=effects["value"].astype(str))
-    ax = plot_tornado(effects, base, xlabel="total shortage, % of demand (mean over replications)")
+    xlabel = "total shortage, % of demand (mean over replications)"
     return [
         (
             "tornado.png",
             "Total shortage (% of demand, all buyers) for the lowest and highest outcome of each "
             "varied input, around the baseline.",
-            figure_of(ax),
+            lambda: figure_of(plot_tornado(effects, base, xlabel=xlabel)),
         )
     ]
 
@@ -149,3 +161,11 @@ def _ts(d: object) -> pd.Timestamp:
 
 
 FIGURES = {"run": run_figures, "compare": compare_figures, "sweep": sweep_figures}
+
+
+def wanted(specs: list[FigureSpec], figures: str) -> list[FigureSpec]:
+    """The figures of `specs` that `figures` ("all", "summary" or "none") asks for."""
+    check_figures(figures)
+    if figures == "all":
+        return specs
+    return [s for s in specs if figures == "summary" and s[0] in SUMMARY]

@@ -90,7 +90,7 @@ def test_ban_with_cancel_voids_orders_and_ships_nothing():
 # --- licences --------------------------------------------------------------------------------
 def test_licences_delay_by_review_and_approve_share_p():
     p, review, transit = 0.6, 20.0, 5.0
-    lic = {"review_days": review, "approval_rate": p}
+    lic = {"review_days": review, "approval_rate": p, "applications": "shipment"}
     doc = cn_to(
         ("oem", "JP"),
         transit=transit,

@@ -14,9 +14,10 @@ decided under the terms of the exporter's active control that covers it at the d
 change of terms, e.g. the London framework, applies to pending and new applications alike);
 when no control covers it any more the held shipments leave (`licence_lapsed`).
 
-An approval releases the application's held shipments; with `validity_days` > 0 it is a
-licence for the pair: later shipments pass without review and the pair's other held shipments
-leave. A refusal follows the deciding control's `on_denied`: hold (kept in custody; filed again
+An approval releases the application's held shipments at the pace they were held (the first at
+once, each later one as long after it as it was taken after the first), so a backlog does not
+leave in one day; with `validity_days` > 0 it is a licence for the pair: later shipments pass
+without review and the pair's other held shipments leave (paced the same way). A refusal follows the deciding control's `on_denied`: hold (kept in custody; filed again
 when the control lifts), cancel (withdrawn: material back to the supplier's stock, the buyer's
 order void) or resource (withdrawn, and the buyer drops the supplier and qualifies its
 alternates). When a control lifts with `on_end: release` everything it holds leaves at once.
@@ -88,8 +89,23 @@ class LicenceRegister:
 
     def release(self, network: Network, shipment: Shipment) -> None:
         """A decision lets `shipment` go: no control of this authority stops it again."""
-        shipment.cleared.update(o.control.id for o in self.offices)
-        network.custody.release(shipment)
+        if shipment in network.custody.held:  # not withdrawn by its buyer meanwhile
+            shipment.cleared.update(o.control.id for o in self.offices)
+            network.custody.release(shipment)
+
+    def release_paced(self, network: Network, shipments: list[Shipment]) -> None:
+        """Let a contract's held shipments go at the pace they were held: the first now, each
+        later one as long after it as it was taken after the first (no backlog leaves in one
+        day)."""
+        since = network.custody.since
+        first = min(since[s] for s in shipments)
+        ctx = network.ctx
+        for s in shipments:
+            lag = since[s] - first
+            if lag <= 0:
+                self.release(network, s)
+            else:
+                ctx.at(ctx.now + lag, _Release(self, network, s))
 
 
 def licence_register(network: Network, exporter: str) -> LicenceRegister:
@@ -207,8 +223,7 @@ class LicenceOffice:
         office = reg.office_for(held[0])
         if office is None:
             rec.event(now, "licence_lapsed", self.control.id, detail)
-            for s in held:
-                reg.release(net, s)
+            reg.release_paced(net, held)
             return
         terms = office.terms(app.buyer)
         if bool(office.decision_rng.random() < terms.approval):
@@ -217,12 +232,13 @@ class LicenceOffice:
                 reg.licences[pair] = max(reg.licences.get(pair, until), until)
                 detail += f"; licence for the pair {terms.validity:.4g} d"
             rec.event(now, "licence_approved", office.control.id, detail)
-            for s in held:
-                reg.release(net, s)
-            if terms.validity > 0:
-                for s, _ in custody.held_for(app.buyer, held[0].commodity):
-                    if s.supplier is app.supplier:
-                        reg.release(net, s)
+            if terms.validity > 0:  # the pair's other held shipments are covered too
+                held = [
+                    s
+                    for s, _ in custody.held_for(app.buyer, held[0].commodity)
+                    if s.supplier is app.supplier
+                ]
+            reg.release_paced(net, held)
             return
         rule = office.control.spec.on_denied
         rec.event(now, "licence_denied", office.control.id, f"{detail}; {rule}")
@@ -251,6 +267,18 @@ class LicenceOffice:
             held = [s for s in app.shipments if s in custody.held]
             if held:
                 self.file(app.supplier, app.buyer, held)
+
+
+class _Release:
+    """Callback: a decided shipment leaves custody."""
+
+    __slots__ = ("network", "register", "shipment")
+
+    def __init__(self, register: LicenceRegister, network: Network, shipment: Shipment) -> None:
+        self.register, self.network, self.shipment = register, network, shipment
+
+    def __call__(self) -> None:
+        self.register.release(self.network, self.shipment)
 
 
 class _Decide:

@@ -23,18 +23,20 @@ class Custody:
         self.network = network
         self.held: dict[Shipment, str] = {}  # shipment -> id of the holding policy, in order
         self.since: dict[Shipment, float] = {}  # shipment -> time it was taken into custody
-        # (buyer, commodity) -> {shipment: time taken}, for the buyer's own queries
+        # (buyer, commodity) -> {shipment: time the buyer expects it}, for the buyer's queries
         self._by_buyer: dict[tuple[Node, str], dict[Shipment, float]] = {}
         self.intercepted = 0.0
         self.released = 0.0
         self.returned: dict[tuple[str, str], float] = {}  # (supplier id, commodity) -> t
 
-    def hold(self, shipment: Shipment, policy_id: str) -> None:
-        """Take `shipment` into custody for the policy `policy_id`."""
+    def hold(self, shipment: Shipment, policy_id: str, due: float | None = None) -> None:
+        """Take `shipment` into custody for the policy `policy_id`; `due` is when its buyer
+        expects it to be let go (e.g. after the statutory review time; default now)."""
         now = self.network.ctx.env.now
         self.held[shipment] = policy_id
         self.since[shipment] = now
-        self._by_buyer.setdefault((shipment.buyer, shipment.commodity), {})[shipment] = now
+        expected = now if due is None else due
+        self._by_buyer.setdefault((shipment.buyer, shipment.commodity), {})[shipment] = expected
         self.intercepted += shipment.quantity
 
     def held_by(self, policy_id: str) -> list[Shipment]:
@@ -66,7 +68,8 @@ class Custody:
         supplier.fill(c)
 
     def held_for(self, buyer: Node, commodity: str) -> list[tuple[Shipment, float]]:
-        """Shipments to `buyer` of `commodity` now held, with the time each was taken."""
+        """Shipments to `buyer` of `commodity` now held, with the time the buyer expects each
+        to be let go."""
         held = self._by_buyer.get((buyer, commodity))
         return list(held.items()) if held else []
 

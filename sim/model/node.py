@@ -128,16 +128,17 @@ class Node:
 
     def check_suppliers(self, sourcing: Sourcing) -> None:
         """Give up on late suppliers and start qualifying alternates. A supplier is late when
-        an order of ours, or a shipment of ours held by a policy, has waited longer than the
-        sourcing's patience."""
+        an order of ours has waited longer than the sourcing's patience, or a shipment of ours
+        held by a policy is that much later than expected (a licence review takes its
+        statutory time)."""
         now = self.network.ctx.env.now
         late = sourcing.late_suppliers(now)
         custody = self.network.custody
         if custody.held:
-            for shipment, since in custody.held_for(self, sourcing.commodity):
+            for shipment, due in custody.held_for(self, sourcing.commodity):
                 s = shipment.supplier
                 if (
-                    now - since > sourcing.patience
+                    now - due > sourcing.patience
                     and (s in sourcing.preferred or s in sourcing.alternates)
                     and s not in late
                     and sourcing.failing_until.get(s, -1.0) <= now

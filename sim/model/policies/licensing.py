@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sim.model.policies.base import matches
-from sim.scenario.distributions import Number, sample
+from sim.scenario.distributions import Number, mean_of, sample
 from sim.scenario.schema import License
 
 if TYPE_CHECKING:
@@ -164,6 +164,10 @@ class LicenceOffice:
             return terms
         return self.default
 
+    def expected_review(self, buyer: Node) -> float:
+        """The mean review time of an application for `buyer`, days."""
+        return mean_of(self.terms(buyer).review)
+
     def licensed(self, supplier: Node, buyer: Node) -> bool:
         """Does the pair hold a valid licence now?"""
         return self.register.licensed((supplier.id, buyer.id), self.control.network.ctx.now)
@@ -176,7 +180,8 @@ class LicenceOffice:
         pair = (s.supplier.id, s.buyer.id)
         if self.register.licensed(pair, now):
             return False
-        net.custody.hold(s, self.control.id)
+        # the buyer expects a decision after the mean review time (45 working days)
+        net.custody.hold(s, self.control.id, now + self.expected_review(s.buyer))
         if self.per_contract:
             app = self.register.open.get(pair)
             if app is not None and now <= app.closes:

@@ -55,10 +55,11 @@ def floods(sc: Scenario, net: Network) -> list[str]:
     return bad
 
 
-# Known to exceed the limit still: a buyer whose held shipments were refused or withdrawn
-# reorders its whole gap in one order, and that one shipment (Dy/Tb oxide to magnet makers, up
-# to ~50 days of the flow; NdFeB up to ~20) leaves on its decision. In the 2010 scenario one
-# day of mid-2011 reaches ~29 days of RE compounds (cause not traced yet).
+# Known to exceed the limit still (one replication, seed of the scenario): a buyer whose held
+# shipments were refused or withdrawn reorders its whole gap in one order, and that one shipment
+# leaves on its decision — up to ~75 days of the flow for SmCo magnets and HREE/Sm oxides, ~45
+# for Dy/Tb oxide, ~31-38 for NdFeB magnets. In the 2010 scenario one day of mid-2011 reaches ~29
+# days of RE compounds (cause not traced yet).
 FLOODING = {
     "apr2025_licensing",
     "embargo_2010_japan",
@@ -75,7 +76,7 @@ def cases() -> list[object]:
     for p in SCENARIOS:
         marks = []
         if p.stem in FLOODING:
-            marks.append(pytest.mark.xfail(strict=True, reason="single reorders after refusals"))
+            marks.append(pytest.mark.xfail(strict=True, reason="whole-gap reorders after refusals"))
         out.append(pytest.param(p, id=p.stem, marks=marks))
     return out
 

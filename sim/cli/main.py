@@ -124,12 +124,61 @@ def _run(args: argparse.Namespace, argv: list[str]) -> _Output:
             progress.close()
     out_dir = done.out
     from sim.report import build_report
+    from sim.results.io.risk import run_risk, write_risk
 
+    write_risk(out_dir, run_risk(out_dir))
     build_report(out_dir)
+    result = _Output(err=_short_of_precision(out_dir))
+    if args.quiet:
+        return result
+    reps = f"{done.reps} replication{'' if done.reps == 1 else 's'}"
+    result.out.append(f"results in {out_dir} ({reps}, seed {done.seed})")
+    return result
+
+
+def _short_of_precision(out_dir: Path) -> list[str]:
+    import json
+
+    m = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    worst = m.get("precision_reached")
+    if m.get("reps_requested") != "auto" or m.get("converged", True):
+        return []
+    return [
+        f"warning: stopped at the cap of {m.get('max_reps')} replications short of the "
+        f"precision {m.get('precision')}: the widest relative half-width is {worst:.2g} "
+        f"({', '.join(m.get('not_converged') or [])}); raise --max-reps or loosen --precision"
+    ]
+
+
+def _risk(args: argparse.Namespace, argv: list[str]) -> _Output:
+    from sim.results.io.risk import run_risk, write_risk
+    from sim.results.risk import most_exposed
+
+    table = run_risk(
+        args.dir,
+        thresholds_pct=args.thresholds,
+        by=args.by,
+        window_days=args.window,
+        cvar_level=args.level,
+    )
+    path = write_risk(args.dir, table)
     if args.quiet:
         return _Output()
-    reps = f"{done.reps} replication{'' if done.reps == 1 else 's'}"
-    return _Output(out=[f"results in {out_dir} ({reps}, seed {done.seed})"])
+    lines = [f"wrote {path} ({len(table)} rows)"]
+    for by in ("buyer", "country", "sector"):
+        top = most_exposed(table, by, args.top)
+        if not len(top):
+            lines.append(f"no {by} runs short")
+            continue
+        lines.append(f"most exposed by {by} (mean total shortage, t, 95 % CI; CVaR; P by date):")
+        for r in top.to_dict("records"):
+            ps = "  ".join(f"{k} {r[k]:.0%}" for k in r if k.startswith("p>"))
+            when = f" by {r['by']}" if "by" in r else ""
+            lines.append(
+                f"  {r['group']} {r['commodity']}: {r['shortage_t']:.4g} "
+                f"[{r['ci_low']:.4g}, {r['ci_high']:.4g}]  CVaR {r['cvar_t']:.4g}  {ps}{when}"
+            )
+    return _Output(out=lines)
 
 
 def _compare(args: argparse.Namespace, argv: list[str]) -> _Output:
@@ -328,6 +377,30 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(command=_report)
 
     p = sub.add_parser(
+        "risk",
+        parents=[debug],
+        help="write risk metrics (risk.csv) of a run directory",
+        description="Compute DIR/risk.csv from a run directory: per buyer × commodity and "
+        "by country and sector, P(shortage > x %% of demand over a window ending by date T) "
+        "with Wilson intervals, mean total shortage with t intervals, its CVaR, and the value "
+        "of lost production where the scenario's risk.lost_value declares one. The grid comes "
+        "from the scenario's risk: section unless given here. P needs the run's "
+        "timeseries.parquet.",
+    )
+    p.add_argument("dir", type=Path, metavar="DIR", help="run output directory")
+    p.add_argument(
+        "--thresholds", type=_floats, metavar="X,...", help="shortage thresholds, %% of demand"
+    )
+    p.add_argument("--by", type=_dates, metavar="DATE,...", help="dates T, e.g. 2026-12-31")
+    p.add_argument("--window", type=_int_at_least(1), metavar="DAYS", help="window length, days")
+    p.add_argument("--level", type=float, metavar="A", help="CVaR level (default 0.95)")
+    p.add_argument(
+        "--top", type=_int_at_least(1), default=5, metavar="N", help="rows printed per grouping"
+    )
+    p.add_argument("--quiet", action="store_true", help="print nothing on success")
+    p.set_defaults(command=_risk)
+
+    p = sub.add_parser(
         "backtest",
         parents=[debug],
         help="compare the 2010 crisis scenario with published 2010-2012 facts",
@@ -393,6 +466,24 @@ def _int_at_least(low: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def _floats(text: str) -> list[float]:
+    try:
+        return [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected numbers separated by commas (got {text!r})"
+        ) from None
+
+
+def _dates(text: str) -> list[dt.date]:
+    try:
+        return [dt.date.fromisoformat(v.strip()) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected dates YYYY-MM-DD, comma-separated (got {text!r})"
+        ) from None
 
 
 def _one_line(exc: BaseException) -> str:

@@ -205,3 +205,21 @@ def test_auto_reps_says_when_it_stops_short(tmp_path, capsys) -> None:
     assert code == 0
     assert err[0].startswith("warning: stopped at the cap of 20 replications short of the")
     assert "(oem)" in err[0]
+
+
+def test_lost_value_names_a_sector_of_the_scenario(tmp_path, capsys) -> None:
+    from tests.scenario_files import child_of_tiny
+
+    path = child_of_tiny(
+        tmp_path,
+        """
+        risk:
+          lost_value:
+            defence: {usd_per_t: 5.0e5, source: "hand-set"}
+            automotive: {usd_per_t: 1.0e5, commodities: [Tb_oxide], source: "hand-set"}
+        """,
+    )
+    code, _, err = cli(capsys, "validate", str(path))
+    assert code == 2
+    assert any("risk.lost_value.defence: unknown buyer sector 'defence'" in e for e in err)
+    assert any("risk.lost_value.automotive.commodities: unknown commodity" in e for e in err)

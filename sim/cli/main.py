@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -137,8 +139,6 @@ def _run(args: argparse.Namespace, argv: list[str]) -> _Output:
 
 
 def _short_of_precision(out_dir: Path) -> list[str]:
-    import json
-
     m = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
     worst = m.get("precision_reached")
     if m.get("reps_requested") != "auto" or m.get("converged", True):
@@ -223,8 +223,6 @@ def _sweep(args: argparse.Namespace, argv: list[str]) -> _Output:
 
 
 def _sensitivity(args: argparse.Namespace, argv: list[str]) -> _Output:
-    import time
-
     from sim.report import build_report
     from sim.runner.sensitivity import sensitivity, write_sensitivity
 

@@ -133,3 +133,18 @@ def test_unknown_inputs_and_outputs_are_named() -> None:
         uncertain_inputs(chain(), ["nope"])
     with pytest.raises(ValueError, match="unknown output 'ghost'"):
         sensitivity(chain(), "morris", 2, outputs=["ghost"])
+
+
+def test_a_dask_cluster_gives_the_same_indices() -> None:
+    distributed = pytest.importorskip("distributed")
+    from tests.scale_helpers import cluster_options
+
+    sc = chain(noise_cv=0.3)
+    here = sensitivity(sc, "morris", 3, outputs=["shortage_t:oem"], reps=2, workers=1)
+    with (
+        distributed.LocalCluster(**cluster_options(n_workers=2, processes=True)) as c,
+        distributed.Client(c) as client,
+    ):
+        there = sensitivity(sc, "morris", 3, outputs=["shortage_t:oem"], reps=2, scheduler=client)
+    pd.testing.assert_frame_equal(here.indices, there.indices)
+    pd.testing.assert_frame_equal(here.outputs, there.outputs)

@@ -223,3 +223,11 @@ def test_lost_value_names_a_sector_of_the_scenario(tmp_path, capsys) -> None:
     assert code == 2
     assert any("risk.lost_value.defence: unknown buyer sector 'defence'" in e for e in err)
     assert any("risk.lost_value.automotive.commodities: unknown commodity" in e for e in err)
+
+
+def test_risk_command_rejects_bad_levels_and_thresholds(tmp_path, capsys) -> None:
+    assert cli(capsys, "risk", str(tmp_path), "--level", "1.5")[0] == 2
+    code, _, err = cli(capsys, "risk", str(tmp_path), "--thresholds", "5,150")
+    assert code == 2 and "thresholds are % of demand in [0, 100)" in err[-1]
+    code, _, err = cli(capsys, "risk", str(tmp_path / "none"))
+    assert code == 1 and "no scenario.resolved.yaml" in err[0]

@@ -503,7 +503,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--by", type=_dates, metavar="DATE,...", help="dates T, e.g. 2026-12-31")
     p.add_argument("--window", type=_int_at_least(1), metavar="DAYS", help="window length, days")
-    p.add_argument("--level", type=float, metavar="A", help="CVaR level (default 0.95)")
+    p.add_argument("--level", type=_level, metavar="A", help="CVaR level (default 0.95)")
     p.add_argument(
         "--top", type=_int_at_least(1), default=5, metavar="N", help="rows printed per grouping"
     )
@@ -580,11 +580,25 @@ def _int_at_least(low: int) -> Callable[[str], int]:
 
 def _floats(text: str) -> list[float]:
     try:
-        return [float(v) for v in text.split(",") if v.strip()]
+        values = [float(v) for v in text.split(",") if v.strip()]
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"expected numbers separated by commas (got {text!r})"
         ) from None
+    bad = [v for v in values if not 0 <= v < 100]
+    if bad or not values:
+        raise argparse.ArgumentTypeError(f"thresholds are % of demand in [0, 100) (got {text!r})")
+    return values
+
+
+def _level(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number (got {text!r})") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, e.g. 0.95 (got {value})")
+    return value
 
 
 def _dates(text: str) -> list[dt.date]:

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from sim.scenario.distributions import Fixed, Number, Triangular, Uniform, mean_of
+from sim.scenario.risk import RiskSpec
 
 SCHEMA_VERSION: Literal[1] = 1
 
@@ -703,4 +704,9 @@ class Scenario(Strict):
         default=None,
         description="Optional scarcity price index, reported in the timeseries and followed "
         "during the run by price_response policies.",
+    )
+    risk: RiskSpec | None = Field(
+        default=None,
+        description="Grid and levels of the risk metrics (risk.csv, minsim risk, the report); "
+        "defaults as documented for each key when unset.",
     )

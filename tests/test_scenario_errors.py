@@ -326,6 +326,7 @@ def test_problem_located_in_the_file_that_set_the_key(tmp_path, capsys) -> None:
     assert problems(capsys, str(path), "--set", "lanes.1.transit_days=x") == [
         "--set › lanes.1.transit_days: expected a number (got 'x')",
         f"{path}:2 › seed: must be >= 0 (got -3)",
+        f"{base}:23 › facilities.mine.capacity.NdPr_oxide: must be > 0 (got -1)",
     ]
     assert problems(capsys, str(path), "--set", "seed=1") == [
         f"{base}:23 › facilities.mine.capacity.NdPr_oxide: must be > 0 (got -1)"

@@ -122,9 +122,13 @@ def _bare_type(tp: Any) -> str:
 
 
 def _constraint(meta: Any) -> str:
-    for attr, op in (("gt", ">"), ("ge", "≥"), ("lt", "<"), ("le", "≤")):
-        if getattr(meta, attr, None) is not None:
-            return f"{op} {show(getattr(meta, attr))}"
+    bounds = [
+        f"{op} {show(getattr(meta, attr))}"
+        for attr, op in (("gt", ">"), ("ge", "≥"), ("lt", "<"), ("le", "≤"))
+        if getattr(meta, attr, None) is not None
+    ]
+    if bounds:
+        return ", ".join(bounds)
     if pattern := getattr(meta, "pattern", None):
         return PATTERN_WORDS.get(pattern, f"matching `{pattern}`")
     if getattr(meta, "max_length", None):

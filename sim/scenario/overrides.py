@@ -57,6 +57,8 @@ def apply_overrides(
 def _parse_value(raw: str) -> Any:
     try:
         return yaml.safe_load(raw)
+    except ValueError:  # e.g. the timestamp 2025-13-01: keep the text, validation reports it
+        return raw.strip()
     except yaml.YAMLError as exc:
         reason = getattr(exc, "problem", None) or "not valid YAML"
         raise _BadOverride(f"cannot read value {raw!r}: {reason}") from None

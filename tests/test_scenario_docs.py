@@ -28,7 +28,7 @@ def test_field_tables_cover_every_model() -> None:
     for model in ("Scenario", "Facility", "Sourcing", "FacilityOutage", "LaneClosure", "Lognormal"):
         assert f"\n### {model}\n" in f"\n{tables}"
     assert (
-        "| `capacity` | map of name → number or distribution (> 0, ≤ 10000000) | required |"
+        "| `capacity` | map of name → number or distribution (> 0, ≤ 1000000000) | required |"
         in tables
     )
 

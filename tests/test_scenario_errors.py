@@ -348,7 +348,7 @@ def test_bad_overrides(capsys) -> None:
         "--set › expected KEY=VALUE (got 'seed')",
         "--set › horizon.start.day: cannot set 'day' inside horizon.start, which is 2025-01-01",
         "--set › description: cannot read value '[unclosed': "
-        "expected ',' or ']', but got '<stream end>'",
+        "expected ',' or ']', but got '<stream end>' (column 10)",
         "--set › extends: extends is resolved before --set; it cannot be overridden",
     ]
 

@@ -8,8 +8,8 @@ above 0). NaN and infinities are refused everywhere (`allow_inf_nan=False` on ev
 Upper bounds catch values that are surely a typo, not values that are merely unlikely:
 
 - days: at most `MAX_DAYS` (100 years);
-- tonnes and tonnes per year: at most `MAX_TONNES` (10 Mt; world rare-earth mine output is
-  about 0.4 Mt/yr);
+- tonnes and tonnes per year: at most `MAX_TONNES` (1 Gt; world rare-earth mine output is
+  about 0.4 Mt/yr, so 1 Gt still serves as "unlimited");
 - US dollars: at most `MAX_USD` (10 trillion); prices at most `MAX_USD_PER_KG`;
 - growth: more than −1 per year (−100 %) and at most `MAX_GROWTH` (+1,000 % per year);
 - rates per year, coefficients of variation, multipliers and elasticities: see each type.
@@ -34,7 +34,7 @@ from sim.scenario.distributions import Fixed, Lognormal, Normal, Number, Triangu
 from sim.scenario.text import show
 
 MAX_DAYS = 36_500.0
-MAX_TONNES = 1e7
+MAX_TONNES = 1e9
 MAX_USD = 1e13
 MAX_USD_PER_KG = 1e6
 MAX_GROWTH = 10.0
@@ -64,6 +64,11 @@ class Domain:
         if self.le is not None and not value <= self.le:
             return f"must be <= {show(self.le)} (got {got})"
         return None
+
+    def draw_violation(self, value: float) -> str | None:
+        """Why a drawn `value` is outside the domain, or None; typo bounds do not apply (a
+        lognormal may draw far into its tail)."""
+        return Domain(self.gt, self.ge, self.le if self.hard_le else None).violation(value)
 
     def check(self, x: Number) -> Number:
         """`x` if every value it can take lies in the domain; else `ValueError` saying why."""

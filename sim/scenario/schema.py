@@ -87,7 +87,7 @@ class Commodity(Strict):
     contains: Annotated[dict[str, Fraction], AfterValidator(sum_at_most_one)] = Field(
         default_factory=dict, description="Mass fraction of each element group (sum <= 1)."
     )
-    basket: dict[str, Annotated[float, Field(gt=0, le=1e7)]] | None = Field(
+    basket: dict[str, Annotated[float, Field(gt=0, le=1e9)]] | None = Field(
         default=None, description="Co-products per tonne separated (t of each commodity)."
     )
     value_usd_per_kg: PositiveUsdPerKg | None = Field(
@@ -181,7 +181,7 @@ class Facility(Strict):
     inventory: dict[str, NonNegativeTonnes] = Field(
         default_factory=dict, description="Initial stock, t."
     )
-    output_cover_days: PositiveDays = Field(
+    output_cover_days: NonNegativeDays = Field(
         default=30.0,
         description="Stop producing when output stock exceeds this many days of capacity.",
     )

@@ -41,8 +41,9 @@ def duplicate_ids(doc: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
 
 
 def check_structure(scenario: Scenario) -> list[tuple[str, str]]:
-    """Every recipe input and every demand has a sourcing entry to buy it from."""
-    return [*_facility_inputs(scenario), *_demands(scenario)]
+    """Every recipe input and every demand has a sourcing entry to buy it from; every capacity
+    is of something the facility makes."""
+    return [*_facility_inputs(scenario), *_capacities(scenario), *_demands(scenario)]
 
 
 def _facilities(s: Scenario) -> Iterator[tuple[str, Facility]]:
@@ -64,6 +65,28 @@ def _facility_inputs(s: Scenario) -> Found:
                     f"nothing supplies input '{cid}': add `sourcing: {{{cid}: {{suppliers: ...}}}}`"
                     f" (sourcing has: {known(sorted(fac.sourcing))})",
                 )
+
+
+def _capacities(s: Scenario) -> Found:
+    for path, fac in _facilities(s):
+        made = _made_per_activity(s, fac)
+        for cid in fac.capacity:
+            if made is not None and cid in s.commodities and cid not in made:
+                yield (
+                    f"{path}.capacity.{cid}",
+                    f"a capacity of '{cid}', which the recipe does not make; it makes: "
+                    f"{known(sorted(made))}",
+                )
+
+
+def _made_per_activity(s: Scenario, fac: Facility) -> set[str] | None:
+    """What one tonne of activity makes (None: each capacity commodity)."""
+    if fac.recipe.outputs is not None:
+        return set(fac.recipe.outputs)
+    inputs = list(fac.recipe.inputs)
+    if len(inputs) == 1 and inputs[0] in s.commodities and s.commodities[inputs[0]].basket:
+        return set(s.commodities[inputs[0]].basket or {})
+    return None
 
 
 def _demands(s: Scenario) -> Found:

@@ -33,7 +33,7 @@ TABLES_END = "<!-- fields: end -->"
 
 def json_schema_text() -> str:
     """The JSON Schema of scenario files: pretty, sorted keys, trailing newline."""
-    schema = {"$schema": JSON_SCHEMA_DIALECT, **Scenario.model_json_schema(by_alias=True)}
+    schema = {"$schema": JSON_SCHEMA_DIALECT, **_id_keys(Scenario.model_json_schema(by_alias=True))}
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -41,7 +41,7 @@ def partial_json_schema_text() -> str:
     """The JSON Schema of files that `extends` another: the same keys and domains, nothing
     required, `null` allowed everywhere (it deletes a key), entries of a union matched by any
     member (a `policies` entry merged by `id` need not repeat its `type`)."""
-    full = Scenario.model_json_schema(by_alias=True)
+    full = _id_keys(Scenario.model_json_schema(by_alias=True))
     schema = {
         "$schema": JSON_SCHEMA_DIALECT,
         **_partial(full),
@@ -49,6 +49,20 @@ def partial_json_schema_text() -> str:
         "required": ["extends"],
     }
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _id_keys(node: Any) -> Any:
+    """Mappings keyed by ids refuse other keys (pydantic writes the id pattern as
+    `patternProperties`, which lets keys that do not match through)."""
+    if isinstance(node, list):
+        return [_id_keys(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _id_keys(v) for k, v in node.items()}
+    if isinstance(patterns := out.get("patternProperties"), dict) and len(patterns) == 1:
+        out["propertyNames"] = {**out.get("propertyNames", {}), "pattern": next(iter(patterns))}
+        out["additionalProperties"] = False
+    return out
 
 
 def _partial(node: Any) -> Any:
@@ -63,6 +77,10 @@ def _partial(node: Any) -> Any:
     }
     if isinstance(props := out.get("properties"), dict):
         out["properties"] = {k: {"anyOf": [v, {"type": "null"}]} for k, v in props.items()}
+    if isinstance(patterns := out.get("patternProperties"), dict):
+        out["patternProperties"] = {
+            k: {"anyOf": [v, {"type": "null"}]} for k, v in patterns.items()
+        }
     if isinstance(extra := out.get("additionalProperties"), dict):
         out["additionalProperties"] = {"anyOf": [extra, {"type": "null"}]}
     return out

@@ -150,6 +150,8 @@ NonNegativeUsd = Annotated[Number, Domain(ge=0, le=MAX_USD)]
 PositiveUsdPerKg = Annotated[Number, Domain(gt=0, le=MAX_USD_PER_KG)]
 #: Growth, fraction per year: more than −1 (a shrinking capacity or demand cannot go below 0).
 GrowthPerYear = Annotated[Number, Domain(gt=-1, le=MAX_GROWTH)]
+#: Decisions (e.g. licence applications) per week, strictly positive.
+PositiveDecisionsPerWeek = Annotated[Number, Domain(gt=0, le=1e6)]
 #: Events or shares per year (outage rates, substitution rates), at most daily.
 NonNegativePerYear = Annotated[Number, Domain(ge=0, le=MAX_PER_YEAR)]
 #: A coefficient of variation.

@@ -154,7 +154,7 @@ def _alarm(signum: int, frame: FrameType | None) -> None:
 
 @pytest.mark.slow
 @settings(
-    max_examples=150,
+    max_examples=100,
     deadline=None,
     database=None,
     derandomize=True,

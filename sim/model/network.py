@@ -10,7 +10,7 @@ from sim.model.buyer import Buyer, DemandPoint
 from sim.model.custody import Custody
 from sim.model.facility import Facility, online_day
 from sim.model.lanes import Lane, LaneTable
-from sim.model.node import Node
+from sim.model.node import EPS, Node
 from sim.model.ordering import OrderingRule
 from sim.model.orders import Shipment
 from sim.model.params import Params
@@ -26,6 +26,7 @@ from sim.scenario.schema import Ordering, Scenario
 from sim.scenario.schema import Sourcing as SourcingSpec
 
 if TYPE_CHECKING:
+    from sim.model.policies.licensing import LicenceRegister
     from sim.model.prices import PriceFeed
 
 DEFAULT_FACILITY_SAFETY_DAYS = 30.0
@@ -47,6 +48,7 @@ class Network:
         self._gates: list[PolicyRuntime] = []
         self._interceptors: list[PolicyRuntime] = []
         self.custody = Custody(self)
+        self.licensing: dict[str, LicenceRegister] = {}  # exporter -> licensing authority
         self.price_feed: PriceFeed | None = None  # running price index, if a policy reads it
         self._build()
 
@@ -110,6 +112,13 @@ class Network:
                 allowed = min(allowed, gate.allowance(supplier, buyer, commodity))
         return allowed
 
+    def refuse(self, supplier: Node, buyer: Node, commodity: str) -> None:
+        """`supplier` could ship nothing of `commodity` to `buyer`: each active gate that
+        blocked it applies its rule for blocked orders (e.g. cancel them)."""
+        for gate in self._gates:
+            if gate.active and gate.allowance(supplier, buyer, commodity) <= EPS:
+                gate.refuse(supplier, buyer, commodity)
+
     # --- construction --------------------------------------------------------------------
     def _rule(self, spec: Ordering, path: str, cover_default: float) -> OrderingRule:
         v = self.params.value
@@ -145,13 +154,17 @@ class Network:
         v = self.params.value
         start = sc.horizon.start
         inputs = {c: v(x, f"{path}.recipe.inputs.{c}") for c, x in f.recipe.inputs.items()}
+        capacity = {c: v(x, f"{path}.capacity.{c}") for c, x in f.capacity.items()}
         if f.recipe.outputs is not None:
             outputs = {c: v(x, f"{path}.recipe.outputs.{c}") for c, x in f.recipe.outputs.items()}
         elif len(inputs) == 1 and sc.commodities[next(iter(inputs))].basket:
             basket = sc.commodities[next(iter(inputs))].basket or {}
             outputs = dict(basket)
         else:
-            outputs = {c: 1.0 for c in f.capacity}
+            # each output at the capacity written for it: one tonne of activity makes the
+            # largest output and the others in proportion
+            largest = max(capacity.values())
+            outputs = {c: cap / largest for c, cap in capacity.items()}
         review = v(f.ordering.review_days, f"{path}.ordering.review_days")
         transit = max(
             (self._mean_transit(fid, f.country, s) for s in f.sourcing.values()), default=0.0
@@ -166,7 +179,7 @@ class Network:
             f.stage,
             inputs=inputs,
             outputs=outputs,
-            capacity={c: v(x, f"{path}.capacity.{c}") for c, x in f.capacity.items()},
+            capacity=capacity,
             ordering=rule,
             output_cover_days=v(f.output_cover_days, f"{path}.output_cover_days"),
             growth_per_year=v(f.growth_per_year, f"{path}.growth_per_year"),

@@ -18,7 +18,7 @@ from sim.runner.defaults import check_figures
 
 FigureSpec = tuple[str, str, Callable[[], Figure]]
 #: The shortage charts: the figures of `figures="summary"` (the headline of each kind).
-SUMMARY = frozenset({"shortage_fan.png", "overlay_shortage.png", "tornado.png"})
+SUMMARY = frozenset({"first_screen.png", "shortage_fan.png", "overlay_shortage.png", "tornado.png"})
 IMPORTERS = ("US", "JP")  # whose imports the run report shows by origin
 
 
@@ -163,9 +163,12 @@ def _ts(d: object) -> pd.Timestamp:
 FIGURES = {"run": run_figures, "compare": compare_figures, "sweep": sweep_figures}
 
 
-def wanted(specs: list[FigureSpec], figures: str) -> list[FigureSpec]:
-    """The figures of `specs` that `figures` ("all", "summary" or "none") asks for."""
+def shown(name: str, figures: str) -> bool:
+    """Whether the figure `name` is drawn under `figures` ("all", "summary" or "none")."""
     check_figures(figures)
-    if figures == "all":
-        return specs
-    return [s for s in specs if figures == "summary" and s[0] in SUMMARY]
+    return figures == "all" or (figures == "summary" and name in SUMMARY)
+
+
+def wanted(specs: list[FigureSpec], figures: str) -> list[FigureSpec]:
+    """The figures of `specs` that `figures` asks for (see `shown`)."""
+    return [s for s in specs if shown(s[0], figures)]

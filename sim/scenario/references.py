@@ -19,6 +19,7 @@ from sim.scenario.schema import (
     Scenario,
     Sourcing,
 )
+from sim.scenario.stages import check_stages
 from sim.scenario.text import known, show
 
 Found = Iterator[tuple[str, str]]
@@ -35,6 +36,7 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
         *_signs(s),
         *_policies(s),
         *check_policy_references(s),
+        *check_stages(s),
     ]
 
 

@@ -10,23 +10,41 @@ from sim._version import __version__
 from sim.plotting.common import png_bytes
 from sim.report import html
 from sim.report.figures import FIGURES, marks
+from sim.report.selected import document_groups, select
 from sim.report.tables import formatted, headline, policy_table
 from sim.results.io.atomic import write_atomic
 from sim.results.io.reader import OutputDir, read_output_dir
+from sim.results.selection import Selection
 
 REPORT = "report.html"
-_LEFT = ("scenario", "variant", "buyer", "commodity", "settings", "id", "type", "description")
+_LEFT = (
+    "scenario",
+    "variant",
+    "buyer",
+    "country",
+    "sector",
+    "commodity",
+    "settings",
+    "id",
+    "type",
+    "description",
+)
 
 
-def build_report(path: str | Path) -> Path:
-    """Write DIR/figures/*.png and DIR/report.html (each atomically) from DIR's tables."""
-    out = read_output_dir(path)
+def build_report(path: str | Path, selection: Selection | None = None) -> Path:
+    """Write DIR/figures/*.png and DIR/report.html (each atomically) from DIR's tables: every
+    importing country and sector, or those of `selection`."""
+    selection = selection or Selection()
+    out = select(read_output_dir(path), selection)
     figs = []
     for name, caption, fig in FIGURES[out.kind](out):
         png = png_bytes(fig)
         write_atomic(out.path / "figures" / name, png)
         figs.append(html.figure(png, caption, name))
-    page = html.page(_title(out), _subtitle(out), _sections(out, figs))
+    subtitle = _subtitle(out)
+    if not selection.everything:
+        subtitle += f"; buyers of {selection.describe()}"
+    page = html.page(_title(out), subtitle, _sections(out, figs))
     return write_atomic(out.path / REPORT, page)
 
 
@@ -75,7 +93,8 @@ def _sections(out: OutputDir, figs: list[str]) -> list[tuple[str, str]]:
     sections.append(
         (
             "Headline metrics" + (" (baseline)" if out.kind == "sweep" else ""),
-            html.table(headline(metrics, group), _LEFT) + note,
+            html.table(headline(metrics, group, document_groups(out.documents.values())), _LEFT)
+            + note,
         )
     )
     if out.kind == "compare" and "differences" in out.tables:

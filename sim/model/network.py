@@ -10,7 +10,7 @@ from sim.model.buyer import Buyer, DemandPoint
 from sim.model.custody import Custody
 from sim.model.facility import Facility, online_day
 from sim.model.lanes import Lane, LaneTable
-from sim.model.node import Node
+from sim.model.node import EPS, Node
 from sim.model.ordering import OrderingRule
 from sim.model.orders import Shipment
 from sim.model.params import Params
@@ -27,6 +27,7 @@ from sim.scenario.schema import Sourcing as SourcingSpec
 from sim.scenario.stages import origin_stages
 
 if TYPE_CHECKING:
+    from sim.model.policies.licensing import LicenceRegister
     from sim.model.prices import PriceFeed
 
 DEFAULT_FACILITY_SAFETY_DAYS = 30.0
@@ -49,6 +50,7 @@ class Network:
         self._interceptors: list[PolicyRuntime] = []
         self.custody = Custody(self)
         self.origin_stages = origin_stages(scenario)  # output takes the plant's country
+        self.licensing: dict[str, LicenceRegister] = {}  # exporter -> licensing authority
         self.price_feed: PriceFeed | None = None  # running price index, if a policy reads it
         self._build()
 
@@ -111,6 +113,13 @@ class Network:
             if gate.active:
                 allowed = min(allowed, gate.allowance(supplier, buyer, commodity))
         return allowed
+
+    def refuse(self, supplier: Node, buyer: Node, commodity: str) -> None:
+        """`supplier` could ship nothing of `commodity` to `buyer`: each active gate that
+        blocked it applies its rule for blocked orders (e.g. cancel them)."""
+        for gate in self._gates:
+            if gate.active and gate.allowance(supplier, buyer, commodity) <= EPS:
+                gate.refuse(supplier, buyer, commodity)
 
     # --- construction --------------------------------------------------------------------
     def _rule(self, spec: Ordering, path: str, cover_default: float) -> OrderingRule:

@@ -101,7 +101,7 @@ def test_wrong_types(tmp_path, capsys) -> None:
           mine:
             capacity: {NdPr_oxide: lots}
             ramp: 0.5
-            stage: mill
+            stage: 2nd mill
             country: NO
             growth_per_year: [0.1]
         """,
@@ -111,8 +111,8 @@ def test_wrong_types(tmp_path, capsys) -> None:
         f"{path}:3 › horizon.start: expected a date like 2025-01-31 (got '2025-13-01')",
         f"{path}:6 › facilities.mine.capacity.NdPr_oxide: expected a number (got 'lots')",
         f"{path}:7 › facilities.mine.ramp: expected a list (got 0.5)",
-        f"{path}:8 › facilities.mine.stage: invalid value 'mill'; "
-        "allowed: mine, separation, metal, magnet, recycling",
+        f"{path}:8 › facilities.mine.stage: expected an id: a letter, then letters, digits, _ "
+        "or - (got '2nd mill')",
         f"{path}:9 › facilities.mine.country: expected a string (got false; "
         "YAML reads yes, no, on, off as true/false: put the value in quotes)",
         f"{path}:10 › facilities.mine.growth_per_year: "

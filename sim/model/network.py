@@ -24,6 +24,7 @@ from sim.scenario.schema import Buyer as BuyerSpec
 from sim.scenario.schema import Facility as FacilitySpec
 from sim.scenario.schema import Ordering, Scenario
 from sim.scenario.schema import Sourcing as SourcingSpec
+from sim.scenario.stages import origin_stages
 
 if TYPE_CHECKING:
     from sim.model.policies.licensing import LicenceRegister
@@ -48,6 +49,7 @@ class Network:
         self._gates: list[PolicyRuntime] = []
         self._interceptors: list[PolicyRuntime] = []
         self.custody = Custody(self)
+        self.origin_stages = origin_stages(scenario)  # output takes the plant's country
         self.licensing: dict[str, LicenceRegister] = {}  # exporter -> licensing authority
         self.price_feed: PriceFeed | None = None  # running price index, if a policy reads it
         self._build()
@@ -177,6 +179,7 @@ class Network:
             fid,
             f.country,
             f.stage,
+            sets_origin=f.stage in self.origin_stages,
             inputs=inputs,
             outputs=outputs,
             capacity=capacity,

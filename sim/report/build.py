@@ -9,23 +9,40 @@ from typing import Any
 from sim._version import __version__
 from sim.plotting.common import Figure, close, png_bytes
 from sim.report import html
-from sim.report.figures import FIGURES, marks, shown, wanted
+from sim.report.figures import FIGURES, marks, shown
 from sim.report.first_screen import first_screen, full_table
 from sim.report.risk import risk_section
+from sim.report.selected import document_groups, select
 from sim.report.sensitivity import sensitivity_sections
 from sim.report.sources import changes_section, settings_section, sources_section
 from sim.report.tables import formatted, headline, policy_table
 from sim.results.io.atomic import write_atomic
 from sim.results.io.reader import OutputDir, read_output_dir
+from sim.results.selection import Selection
 
 REPORT = "report.html"
-_LEFT = ("scenario", "variant", "buyer", "commodity", "settings", "id", "type", "description")
+_LEFT = (
+    "scenario",
+    "variant",
+    "buyer",
+    "country",
+    "sector",
+    "commodity",
+    "settings",
+    "id",
+    "type",
+    "description",
+)
 
 
-def build_report(path: str | Path, figures: str = "all") -> Path:
-    """Write DIR/figures/*.png and DIR/report.html (each atomically) from DIR's tables;
-    `figures` says which figures: all, summary (the shortage charts) or none."""
-    out = read_output_dir(path)
+def build_report(
+    path: str | Path, selection: Selection | None = None, figures: str = "all"
+) -> Path:
+    """Write DIR/figures/*.png and DIR/report.html (each atomically) from DIR's tables: every
+    importing country and sector, or those of `selection`; `figures` says which figures: all,
+    summary (the shortage charts) or none."""
+    selection = selection or Selection()
+    out = select(read_output_dir(path), selection)
 
     def embed(name: str, caption: str, fig: Figure) -> str:
         if not shown(name, figures):
@@ -39,12 +56,14 @@ def build_report(path: str | Path, figures: str = "all") -> Path:
         sections = [*sensitivity_sections(out, embed), ("Provenance", _provenance(out))]
     else:
         first = first_screen(out, marks(out), embed) if out.kind == "run" else ""
-        specs = wanted(FIGURES[out.kind](out), figures)
-        figs = [embed(name, caption, draw()) for name, caption, draw in specs]
+        figs = [embed(name, caption, fig) for name, caption, fig in FIGURES[out.kind](out)]
         sections = _sections(out, figs)
         if first:
             sections.insert(0, ("Who runs short", first))
-    page = html.page(_title(out), _subtitle(out), sections)
+    subtitle = _subtitle(out)
+    if not selection.everything:
+        subtitle += f"; buyers of {selection.describe()}"
+    page = html.page(_title(out), subtitle, sections)
     return write_atomic(out.path / REPORT, page)
 
 
@@ -98,7 +117,7 @@ def _sections(out: OutputDir, figs: list[str]) -> list[tuple[str, str]]:
                 "(same random numbers).</p>" + html.table(formatted(t), _LEFT),
             )
         )
-    table = headline(metrics, group)
+    table = headline(metrics, group, document_groups(out.documents.values()))
     sections.append(
         (
             "Headline metrics" + (" (baseline)" if out.kind == "sweep" else ""),

@@ -195,6 +195,8 @@ def _default(info: FieldInfo) -> str:
         value = info.default if info.default is not PydanticUndefined else None
     if isinstance(value, BaseModel):
         return "defaults"
+    if isinstance(value, list) and any(isinstance(v, BaseModel) for v in value):
+        return "see description"
     if value == "":
         return '""'
     return f"`{value}`" if isinstance(value, str) else f"`{show(value)}`"

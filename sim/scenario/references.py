@@ -18,6 +18,7 @@ from sim.scenario.schema import (
     Scenario,
     Sourcing,
 )
+from sim.scenario.stages import check_stages
 from sim.scenario.text import known
 
 Found = Iterator[tuple[str, str]]
@@ -34,6 +35,7 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
         *_policies(s),
         *check_policy_references(s),
         *_risk(s),
+        *check_stages(s),
     ]
 
 

@@ -161,10 +161,31 @@ class Sourcing(Strict):
     )
 
 
-class Facility(Strict):
-    """A mine, separation plant, metal maker, magnet maker or recycler."""
+class Stage(Strict):
+    """A step of the supply chain; every facility names the stage it belongs to."""
 
-    stage: Literal["mine", "separation", "metal", "magnet", "recycling"]
+    name: Id
+    sets_origin: bool = Field(
+        default=False,
+        description="Material made at this stage takes the plant's country as its origin "
+        "(mining, separation); otherwise the origin mix of the inputs passes through.",
+    )
+
+
+#: Rare earths' chain, the default of `stages`: mine → separation → metal → magnet, and recycling.
+DEFAULT_STAGES: tuple[Id | Stage, ...] = (
+    Stage(name="mine", sets_origin=True),
+    Stage(name="separation", sets_origin=True),
+    "metal",
+    "magnet",
+    Stage(name="recycling", sets_origin=True),
+)
+
+
+class Facility(Strict):
+    """A plant of one stage of the chain (a mine, refinery, metal maker, product maker, …)."""
+
+    stage: Id = Field(description="A stage named in the scenario's `stages`.")
     country: Country
     operator: str = ""
     capacity: dict[str, PositiveTonnesPerYear] = Field(
@@ -496,7 +517,7 @@ class Project(Strict):
 
     id: Id = Field(description="Id of the facility once built.")
     facility: Facility = Field(
-        description="The facility: stage (mine, separation, metal, magnet, recycling), country, "
+        description="The facility: stage (one of the scenario's `stages`), country, "
         "capacity, recipe, ramp (fractions of nameplate per year after completion), sourcing."
     )
     cost_usd: NonNegativeUsd
@@ -709,6 +730,13 @@ class Scenario(Strict):
     extends: str | None = Field(default=None, description="Base scenario file, relative path.")
     horizon: Horizon
     seed: int = Field(default=0, ge=0)
+    stages: list[Id | Stage] = Field(
+        default_factory=lambda: list(DEFAULT_STAGES),
+        min_length=1,
+        description="Stages of the chain in order, from raw material to product: a name, or "
+        "`{name, sets_origin}`. Default: rare earths' mine (sets origin), separation (sets "
+        "origin), metal, magnet, recycling (sets origin).",
+    )
     initial_pipeline: bool = Field(
         default=True,
         description="Start with lanes carrying what steady ordering keeps in transit (each "

@@ -1,11 +1,16 @@
-"""Scale: replications per second with 1 and 2 local workers, Dask overhead per task, and the
-cost of one replication as horizon and network size double.
+"""Scale: the whole `minsim run` process with 1 and 2 workers, replications per second of
+`run_to_dir`, Dask overhead per task, and the cost of one replication as horizon and network
+size double.
 
-Targets (DESIGN.md): 2 workers ≥ 1.8× faster than 1 on 200 replications of the baseline;
-cost linear in horizon and network size (doubling either ≈ doubles the time). Figures are
-printed, never asserted.
+The first section times the command a user runs — `minsim run SCENARIO --reps N --workers K`
+in a fresh process: imports, replications, fold, figures and report included — alternating
+1 and 2 workers `--repeats` times (interleaved, so load on the machine hits both alike), and
+prints the medians and their ratio. Targets (DESIGN.md): 2 workers ≥ 1.8× faster than 1 on
+200 replications of the baseline, whole process; cost linear in horizon and network size
+(doubling either ≈ doubles the time). Figures are printed, never asserted.
 
-    python benchmarks/bench_scale.py [SCENARIO] [--reps 200] [--scaling-reps 5] [--no-dask]
+    python benchmarks/bench_scale.py [SCENARIO] [--reps 200] [--repeats 3] [--figures all]
+        [--scaling-reps 5] [--no-dask] [--only-process]
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import argparse
 import copy
 import datetime as dt
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from functools import partial
@@ -74,6 +81,26 @@ def doubled_network(doc: dict[str, Any]) -> Scenario:
             copy_ = dict(lane, origin=ren(lane["origin"]), destination=ren(lane["destination"]))
             d["lanes"].append(copy_)
     return Scenario.model_validate(d)
+
+
+def process_section(scenario: str, reps: int, repeats: int, figures: str) -> dict[int, float]:
+    """Wall seconds of the whole `minsim run` process per worker count (medians, interleaved)."""
+    times: dict[int, list[float]] = {1: [], 2: []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(repeats):
+            for k in (1, 2):
+                out = Path(tmp) / f"run-{k}-{i}"
+                cmd = [sys.executable, "-m", "sim", "run", scenario, "--reps", str(reps)]
+                cmd += ["--workers", str(k), "--figures", figures, "--out", str(out), "--quiet"]
+                t = time.perf_counter()
+                subprocess.run(cmd, check=True)
+                times[k].append(time.perf_counter() - t)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    for k, v in times.items():
+        runs = " ".join(f"{x:.1f}" for x in v)
+        print(f"  {k} worker{'s' if k > 1 else ' '}  median {med[k]:7.2f} s   (runs: {runs})")
+    print(f"  speed-up 2 vs 1: {med[1] / med[2]:.2f}×   (target ≥ 1.8× at 200 replications)")
+    return med
 
 
 def _noop(batch: Batch) -> int:
@@ -158,11 +185,21 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("scenario", nargs="?", default=str(ROOT / "scenarios" / "baseline_2025.yaml"))
     ap.add_argument("--reps", type=int, default=200)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--figures", choices=("all", "summary", "none"), default="all")
     ap.add_argument("--scaling-reps", type=int, default=5)
     ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument("--only-process", action="store_true")
     args = ap.parse_args()
     sc = load(args.scenario).scenario
     print(f"scenario {sc.name} ({args.scenario}); {dt.date.today()}")
+    print(
+        f"whole `minsim run` process ({args.reps} replications, --figures {args.figures}, "
+        f"{args.repeats} interleaved repeats):"
+    )
+    process_section(args.scenario, args.reps, args.repeats, args.figures)
+    if args.only_process:
+        return
     print(f"workers ({args.reps} replications, run_to_dir, no per-replication time series):")
     times = workers_section(sc, args.reps)
     if not args.no_dask:

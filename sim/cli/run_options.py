@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.runner.defaults import DEFAULT_MAX_REPS, FULL_TIMESERIES_MAX, TIMESERIES
+from sim.runner.defaults import DEFAULT_MAX_REPS, FIGURE_SETS, FULL_TIMESERIES_MAX, TIMESERIES
 
 if TYPE_CHECKING:
     from sim.runner.ensemble import RunOutcome
@@ -79,6 +79,14 @@ def add_scale_options(p: argparse.ArgumentParser) -> None:
         "(bands.parquet and flows.parquet are always written)",
     )
     p.add_argument(
+        "--figures",
+        choices=FIGURE_SETS,
+        default="all",
+        help="figures to draw: all (default: every figure of the report), summary (the "
+        "shortage charts only: figures/shortage.png and the report's fan chart) or none "
+        "(report.html with tables only; the quickest run)",
+    )
+    p.add_argument(
         "--replication",
         type=_positive_int_or_zero,
         metavar="R",
@@ -123,6 +131,7 @@ def run_command(args: argparse.Namespace, command: Sequence[str], progress: Any)
             scheduler=args.scheduler,
             progress=progress,
             command=command,
+            figures=args.figures,
         )
     if args.scenario is None:
         raise ValueError("give a SCENARIO file (or --resume DIR)")
@@ -148,6 +157,7 @@ def run_command(args: argparse.Namespace, command: Sequence[str], progress: Any)
         overrides=dict(loaded.overrides),
         command=command,
         document=loaded.document,
+        figures=args.figures,
     )
 
 

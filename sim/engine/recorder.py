@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -30,11 +34,15 @@ class Trace:
         self.rows.append(values)
 
     @property
-    def columns(self) -> list[list[float]]:
-        """The breakpoints so far, one list per column."""
-        if not self.rows:
-            return [[] for _ in self.fields]
-        return [list(col) for col in zip(*self.rows, strict=True)]
+    def columns(self) -> np.ndarray:
+        """The breakpoints so far, one row per column (float64, fields × breakpoints)."""
+        return rows_array(self.rows, len(self.fields)).T
+
+
+def rows_array(rows: Sequence[tuple[float, ...]], width: int) -> np.ndarray:
+    """Rows of `width` floats as a float64 array (rows × width)."""
+    flat = np.fromiter(chain.from_iterable(rows), dtype=float, count=len(rows) * width)
+    return flat.reshape(-1, width)
 
 
 class Recorder:

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sim.engine.recorder import rows_array
 from sim.model.price_index import price_index
-from sim.model.series import daily_flows, daily_from_trace
+from sim.model.series import daily_from_trace, grouped_daily_flows
 
 if TYPE_CHECKING:
     from sim.model.network import Network
@@ -26,7 +27,9 @@ BUYER_COLUMNS = [
 
 @dataclass(frozen=True)
 class Observation:
-    """Records of one finished replication, as tables; never refers back to model objects."""
+    """Records of one finished replication, as tables; never refers back to model objects.
+    Text columns (buyer, commodity, lane ends, event fields) have `object` dtype whatever the
+    pandas version (see `text`)."""
 
     buyers: pd.DataFrame  # replication, buyer, commodity, day, demand_t, delivered_t, ...
     lanes: pd.DataFrame  # replication, origin, destination, countries, commodity, day, flow_t
@@ -46,11 +49,11 @@ def observe(network: Network, replication: int) -> Observation:
     for bid, buyer in network.buyers.items():
         for c, point in buyer.points.items():
             tr = point.trace.columns
-            arr = np.array(point.arrivals, dtype=float).reshape(-1, 2)
+            arr = rows_array(point.arrivals, 2)
             d = daily_from_trace(
-                np.asarray(tr[0]),
-                np.asarray(tr[1]),
-                np.asarray(tr[2]),
+                tr[0],
+                tr[1],
+                tr[2],
                 arr[:, 0],
                 arr[:, 1],
                 point.stock.initial,
@@ -67,8 +70,8 @@ def observe(network: Network, replication: int) -> Observation:
     buyers = pd.DataFrame(
         {
             "replication": np.full(n * days, replication, dtype=np.int64),
-            "buyer": np.repeat(np.array([b for b, _ in ids], dtype=object), days),
-            "commodity": np.repeat(np.array([c for _, c in ids], dtype=object), days),
+            "buyer": text(np.repeat(np.array([b for b, _ in ids], dtype=object), days)),
+            "commodity": text(np.repeat(np.array([c for _, c in ids], dtype=object), days)),
             "day": np.tile(np.arange(days, dtype=np.int64), n),
             **{k: np.concatenate(v) if v else np.array([]) for k, v in cols.items()},
         }
@@ -81,12 +84,18 @@ def observe(network: Network, replication: int) -> Observation:
         {
             "replication": replication,
             "day": [e.time for e in ev],
-            "kind": [e.kind for e in ev],
-            "subject": [e.subject for e in ev],
-            "detail": [e.detail for e in ev],
+            "kind": text([e.kind for e in ev]),
+            "subject": text([e.subject for e in ev]),
+            "detail": text([e.detail for e in ev]),
         }
     )
     return Observation(buyers, lanes, events, dict(network.params.drawn), arrivals)
+
+
+def text(values: np.ndarray | list[str]) -> pd.Series:
+    """A text column of the records, pinned to `object` dtype: the same records (and the same
+    cost of reading them) under pandas 2 and pandas 3, whose default string dtype differs."""
+    return pd.Series(values, dtype=object)
 
 
 LANE_KEYS = ("origin", "destination", "origin_country", "destination_country", "commodity")
@@ -97,35 +106,33 @@ def _lane_table(
 ) -> pd.DataFrame:
     """Daily tonnes per lane × commodity (days without flow omitted), from each lane's
     `times` list of (time, t) and the matching `commodities` list."""
-    lane_keys: list[tuple[str, str, str, str, str]] = []
-    lane_days: list[np.ndarray] = []
-    lane_flows: list[np.ndarray] = []
+    keys: list[tuple[str, str, str, str, str]] = []  # one per lane × commodity, sorted
+    group: list[int] = []  # of every record
+    records: list[tuple[float, float]] = []
     for (o, dest), lane in sorted(network.lanes.items()):
-        records = getattr(lane, times)
-        if not records:
+        kinds: list[str] = getattr(lane, commodities)
+        if not kinds:
             continue
-        dep = np.array(records, dtype=float)
-        kinds = np.array(getattr(lane, commodities), dtype=object)
-        for c in sorted(set(kinds)):
-            sel = kinds == c
-            flow = daily_flows(dep[sel, 0], dep[sel, 1], days)
-            nz = np.flatnonzero(flow)
-            lane_keys.append((o, dest, lane.origin.country, lane.destination.country, c))
-            lane_days.append(nz)
-            lane_flows.append(flow[nz])
-    if not lane_keys:
+        at = {c: len(keys) + i for i, c in enumerate(sorted(set(kinds)))}
+        keys += [(o, dest, lane.origin.country, lane.destination.country, c) for c in at]
+        group += map(at.__getitem__, kinds)
+        records += getattr(lane, times)
+    if not keys:
         return _empty_lanes()
-    counts = [len(x) for x in lane_days]
-    key_cols = list(zip(*lane_keys, strict=True))
+    rec = rows_array(records, 2)
+    flow = grouped_daily_flows(np.array(group), len(keys), rec[:, 0], rec[:, 1], days)
+    rows, day = np.nonzero(flow)
+    counts = np.bincount(rows, minlength=len(keys))
+    key_cols = list(zip(*keys, strict=True))
     return pd.DataFrame(
         {
-            "replication": np.full(sum(counts), replication, dtype=np.int64),
+            "replication": np.full(len(rows), replication, dtype=np.int64),
             **{
-                name: np.repeat(np.array(key_cols[i], dtype=object), counts)
+                name: text(np.repeat(np.array(key_cols[i], dtype=object), counts))
                 for i, name in enumerate(LANE_KEYS)
             },
-            "day": np.concatenate(lane_days).astype(np.int64),
-            "flow_t": np.concatenate(lane_flows),
+            "day": day.astype(np.int64),
+            "flow_t": flow[rows, day],
         }
     )
 

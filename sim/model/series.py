@@ -39,7 +39,11 @@ def daily_from_trace(
     }
 
 
-def daily_flows(times: np.ndarray, qty: np.ndarray, days: int) -> np.ndarray:
-    """Tonnes departing on each day 0..days-1."""
-    day = np.clip(np.floor(times).astype(int), 0, days - 1)
-    return np.bincount(day, weights=qty, minlength=days)[:days]
+def grouped_daily_flows(
+    group: np.ndarray, groups: int, times: np.ndarray, qty: np.ndarray, days: int
+) -> np.ndarray:
+    """Tonnes on each day 0..days-1 of each group (groups × days); times before the start
+    count on day 0, after the end on the last day."""
+    day = np.clip(np.floor(times).astype(np.int64), 0, days - 1)
+    at = group.astype(np.int64) * days + day
+    return np.bincount(at, weights=qty, minlength=groups * days).reshape(groups, days)

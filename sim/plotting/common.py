@@ -73,6 +73,11 @@ def save(fig: Figure, path: str | Path, dpi: int = 110) -> Path:
     return Path(path)
 
 
+def close(fig: Figure) -> None:
+    """Discard `fig` without drawing it."""
+    plt.close(fig)
+
+
 def png_bytes(fig: Figure, dpi: int = 110) -> bytes:
     """`fig` as PNG bytes; closes it."""
     buf = io.BytesIO()

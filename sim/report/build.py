@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from sim._version import __version__
-from sim.plotting.common import Figure, png_bytes
+from sim.plotting.common import Figure, close, png_bytes
 from sim.report import html
-from sim.report.figures import FIGURES, marks
+from sim.report.figures import FIGURES, marks, shown
 from sim.report.first_screen import first_screen, full_table
 from sim.report.risk import risk_section
 from sim.report.selected import document_groups, select
@@ -35,13 +35,19 @@ _LEFT = (
 )
 
 
-def build_report(path: str | Path, selection: Selection | None = None) -> Path:
+def build_report(
+    path: str | Path, selection: Selection | None = None, figures: str = "all"
+) -> Path:
     """Write DIR/figures/*.png and DIR/report.html (each atomically) from DIR's tables: every
-    importing country and sector, or those of `selection`."""
+    importing country and sector, or those of `selection`; `figures` says which figures: all,
+    summary (the shortage charts) or none."""
     selection = selection or Selection()
     out = select(read_output_dir(path), selection)
 
     def embed(name: str, caption: str, fig: Figure) -> str:
+        if not shown(name, figures):
+            close(fig)
+            return ""
         png = png_bytes(fig)
         write_atomic(out.path / "figures" / name, png)
         return html.figure(png, caption, name)

@@ -18,8 +18,11 @@ from sim.plotting.flows import (
 from sim.plotting.tornado import plot_tornado
 from sim.results.io.reader import OutputDir
 from sim.results.policies import PolicyMark, merged_marks
+from sim.runner.defaults import check_figures
 
 FigureSpec = tuple[str, str, Figure]
+#: The shortage charts: the figures of `figures="summary"` (the headline of each kind).
+SUMMARY = frozenset({"first_screen.png", "shortage_fan.png", "overlay_shortage.png", "tornado.png"})
 
 
 def marks(out: OutputDir) -> list[PolicyMark]:
@@ -168,3 +171,9 @@ def _ts(d: object) -> pd.Timestamp:
 
 
 FIGURES = {"run": run_figures, "compare": compare_figures, "sweep": sweep_figures}
+
+
+def shown(name: str, figures: str) -> bool:
+    """Whether the figure `name` is drawn under `figures` ("all", "summary" or "none")."""
+    check_figures(figures)
+    return figures == "all" or (figures == "summary" and name in SUMMARY)

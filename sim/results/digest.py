@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from sim.results.keys import key_codes, sorted_order
+from sim.results.metrics import summary_table
 from sim.results.records import ReplicationResult
 from sim.scenario.schema import Scenario
 
@@ -26,7 +28,7 @@ BAND_VARIABLES = (
     "delivered_t",
     "demand_t",
 )
-BUYER_KEYS = ["buyer", "commodity", "day"]
+BUYER_KEYS = ["buyer", "commodity", "day"]  # order of the buyer rows of every output
 FlowKey = tuple[str, str, str]  # origin_country, destination_country, commodity
 #: Monthly flows are dated by departure (export statistics) or by arrival (import statistics).
 DATED_BY = ("departure", "arrival")
@@ -80,26 +82,71 @@ class Digest:
 
 def digest(result: ReplicationResult, layout: Layout, timeseries: bool) -> Digest:
     """Reduce one replication to what the output directory needs."""
-    b = result.buyers.sort_values(BUYER_KEYS, kind="stable")
+    order = buyer_order(result.buyers, layout)
+    values = band_values(result.buyers, order, layout)
     return Digest(
         result.replication,
         result.seed,
-        summary_rows(result, layout.scenario),
+        summary_rows(result, layout, values),
         event_rows(result.events, layout.start),
-        band_values(b, layout),
+        values,
         country_flows(result.lanes, layout.days),
         monthly_flows(result, layout),
         parameter_rows(result),
-        buyer_rows(b, layout.start) if timeseries else None,
-        lane_rows(result.lanes, layout.start, b) if timeseries else None,
+        buyer_rows(result.buyers, order, layout) if timeseries else None,
+        lane_rows(result.lanes, layout.start, result.buyers) if timeseries else None,
     )
 
 
-def summary_rows(result: ReplicationResult, scenario: str) -> pd.DataFrame:
-    """Rows of summary.csv for one replication."""
-    s = result.summary
+def buyer_order(buyers: pd.DataFrame, layout: Layout) -> np.ndarray:
+    """The order of the buyer records by `BUYER_KEYS`; checks they are the layout's series ×
+    days, each day once."""
+    ns, nd = len(layout.series), layout.days
+    series, code = key_codes(buyers["buyer"], buyers["commodity"])
+    order = sorted_order(code, buyers["day"].to_numpy())
+    day = buyers["day"].to_numpy()[order]
+    if series != list(layout.series) or len(buyers) != ns * nd or (day != _days(ns, nd)).any():
+        raise ValueError(f"buyer records do not match the scenario's {ns} series × {nd} days")
+    return order
+
+
+def _days(ns: int, nd: int) -> np.ndarray:
+    return np.tile(np.arange(nd, dtype=np.int64), ns)
+
+
+def band_values(buyers: pd.DataFrame, order: np.ndarray, layout: Layout) -> np.ndarray:
+    """Daily values of every band variable for every series (rows taken in `order`, see
+    `buyer_order`)."""
+    ns, nd = len(layout.series), layout.days
+
+    def column(name: str) -> np.ndarray:
+        x: np.ndarray = buyers[name].to_numpy(dtype=float)[order]
+        return x.reshape(ns, nd)
+
+    out = np.empty((len(BAND_VARIABLES), ns, nd))
+    for v, name in enumerate(BAND_VARIABLES):
+        if name != "shortage_frac":
+            out[v] = column(name)
+    demand, shortage = (
+        out[BAND_VARIABLES.index("demand_t")],
+        out[BAND_VARIABLES.index("shortage_t")],
+    )
+    out[BAND_VARIABLES.index("shortage_frac")] = np.divide(
+        shortage, demand, out=np.zeros((ns, nd)), where=demand > 0
+    )
+    return out
+
+
+def summary_rows(result: ReplicationResult, layout: Layout, values: np.ndarray) -> pd.DataFrame:
+    """Rows of summary.csv for one replication, from its band values."""
+    demand, shortage = (
+        values[BAND_VARIABLES.index("demand_t")],
+        values[BAND_VARIABLES.index("shortage_t")],
+    )
+    keys = [(result.replication, b, c) for b, c in layout.series]
+    s = summary_table(keys, list(zip(demand, shortage, strict=True)))
     s.insert(0, "seed", result.seed)
-    s.insert(0, "scenario", scenario)
+    s.insert(0, "scenario", layout.scenario)
     cols = ["scenario", "replication", "seed", "buyer", "commodity"]
     return s[cols + [c for c in s.columns if c not in cols]]
 
@@ -111,33 +158,15 @@ def event_rows(events: pd.DataFrame, start: dt.date) -> pd.DataFrame:
     return ev
 
 
-def band_values(buyers: pd.DataFrame, layout: Layout) -> np.ndarray:
-    """Daily values of every band variable for every series (rows sorted by `BUYER_KEYS`)."""
-    ns, nd = len(layout.series), layout.days
-    present = list(dict.fromkeys(zip(buyers["buyer"], buyers["commodity"], strict=True)))
-    if present != list(layout.series) or len(buyers) != ns * nd:
-        raise ValueError(f"buyer records do not match the scenario's {ns} series × {nd} days")
-    x = {c: buyers[c].to_numpy(dtype=float).reshape(ns, nd) for c in ("demand_t", "shortage_t")}
-    frac = np.divide(
-        x["shortage_t"], x["demand_t"], out=np.zeros((ns, nd)), where=x["demand_t"] > 0
-    )
-    out = np.empty((len(BAND_VARIABLES), ns, nd))
-    for v, name in enumerate(BAND_VARIABLES):
-        out[v] = frac if name == "shortage_frac" else buyers[name].to_numpy(float).reshape(ns, nd)
-    return out
-
-
 def country_flows(lanes: pd.DataFrame, days: int) -> dict[FlowKey, np.ndarray]:
     """Daily tonnes departing per origin country × destination country × commodity."""
-    cols = ("origin_country", "destination_country", "commodity")
-    keys: list[FlowKey] = list(zip(*(lanes[c] for c in cols), strict=True))
-    unique = sorted(set(keys))
-    index = {k: i for i, k in enumerate(unique)}
-    at = np.array([index[k] for k in keys], dtype=np.int64) * days
-    at += lanes["day"].to_numpy(dtype=np.int64)
+    unique, code = key_codes(
+        lanes["origin_country"], lanes["destination_country"], lanes["commodity"]
+    )
+    at = code * days + lanes["day"].to_numpy(dtype=np.int64)
     w = lanes["flow_t"].to_numpy(dtype=float)
     sums = np.bincount(at, weights=w, minlength=len(unique) * days).reshape(len(unique), days)
-    return {k: sums[i] for i, k in enumerate(unique)}
+    return {(k[0], k[1], k[2]): sums[i] for i, k in enumerate(unique)}
 
 
 def parameter_rows(result: ReplicationResult) -> pd.DataFrame:
@@ -185,40 +214,50 @@ def _extra(buyers: pd.DataFrame) -> list[str]:
     return [c for c in buyers.columns if c not in known]
 
 
-def buyer_rows(buyers: pd.DataFrame, start: dt.date) -> pa.Table:
-    """timeseries.parquet rows of the buyers (record = buyer)."""
+def buyer_rows(buyers: pd.DataFrame, order: np.ndarray, layout: Layout) -> pa.Table:
+    """timeseries.parquet rows of the buyers (record = buyer), in `order` (see `buyer_order`)."""
     n = len(buyers)
+    series = np.repeat(np.arange(len(layout.series)), layout.days)
     cols: dict[str, pa.Array] = {
-        "record": pa.array(["buyer"] * n, type=pa.string()),
-        "date": date32(start, buyers["day"]),
-        "replication": pa.array(buyers["replication"].to_numpy(dtype=np.int64)),
-        "buyer": pa.array(buyers["buyer"].to_numpy(dtype=object), type=pa.string()),
+        "record": _strings(["buyer"], np.zeros(n, dtype=np.int64)),
+        "date": date32(layout.start, buyers["day"].to_numpy()[order]),
+        "replication": pa.array(buyers["replication"].to_numpy(dtype=np.int64)[order]),
+        "buyer": _strings([b for b, _ in layout.series], series),
         "origin": pa.nulls(n, type=pa.string()),
-        "commodity": pa.array(buyers["commodity"].to_numpy(dtype=object), type=pa.string()),
+        "commodity": _strings([c for _, c in layout.series], series),
     }
     for c in TS_BUYER:
-        x = buyers[c].to_numpy(dtype=float) if c in buyers else np.full(n, np.nan)
+        x = buyers[c].to_numpy(dtype=float)[order] if c in buyers else np.full(n, np.nan)
         cols[c] = pa.array(x, type=pa.float64())
     for c in _extra(buyers):
-        cols[c] = pa.array(buyers[c].to_numpy(dtype=float), type=pa.float64())
+        cols[c] = pa.array(buyers[c].to_numpy(dtype=float)[order], type=pa.float64())
     return pa.table(cols)
+
+
+def _strings(names: list[str], codes: np.ndarray) -> pa.Array:
+    """Arrow strings `names[codes[i]]`."""
+    return pa.array(names, type=pa.string()).take(pa.array(codes))
 
 
 def lane_rows(lanes: pd.DataFrame, start: dt.date, buyers: pd.DataFrame) -> pa.Table:
     """timeseries.parquet rows of the lanes (record = lane), columns as the buyer rows."""
-    ln = lanes.sort_values(["destination", "origin", "commodity", "day"], kind="stable")
-    n = len(ln)
+    keys, code = key_codes(lanes["destination"], lanes["origin"], lanes["commodity"])
+    order = sorted_order(code, lanes["day"].to_numpy())
+    code = code[order]
+    n = len(lanes)
     nan = pa.array(np.full(n, np.nan), type=pa.float64())
     cols: dict[str, pa.Array] = {
-        "record": pa.array(["lane"] * n, type=pa.string()),
-        "date": date32(start, ln["day"]),
-        "replication": pa.array(ln["replication"].to_numpy(dtype=np.int64), type=pa.int64()),
-        "buyer": pa.array(ln["destination"].to_numpy(dtype=object), type=pa.string()),
-        "origin": pa.array(ln["origin"].to_numpy(dtype=object), type=pa.string()),
-        "commodity": pa.array(ln["commodity"].to_numpy(dtype=object), type=pa.string()),
+        "record": _strings(["lane"], np.zeros(n, dtype=np.int64)),
+        "date": date32(start, lanes["day"].to_numpy()[order]),
+        "replication": pa.array(
+            lanes["replication"].to_numpy(dtype=np.int64)[order], type=pa.int64()
+        ),
+        "buyer": _strings([k[0] for k in keys], code),
+        "origin": _strings([k[1] for k in keys], code),
+        "commodity": _strings([k[2] for k in keys], code),
     }
     for c in TS_BUYER:
-        cols[c] = pa.array(ln["flow_t"].to_numpy(dtype=float)) if c == "flow_t" else nan
+        cols[c] = pa.array(lanes["flow_t"].to_numpy(dtype=float)[order]) if c == "flow_t" else nan
     for c in _extra(buyers):
         cols[c] = nan
     return pa.table(cols)
@@ -227,6 +266,6 @@ def lane_rows(lanes: pd.DataFrame, start: dt.date, buyers: pd.DataFrame) -> pa.T
 def layout_of_result(scenario: str, start: dt.date, result: ReplicationResult) -> Layout:
     """The layout of an ensemble known only from its results (no scenario at hand)."""
     b = result.buyers
-    series = sorted(set(zip(b["buyer"], b["commodity"], strict=True)))
+    series, _ = key_codes(b["buyer"], b["commodity"])
     days = int(b["day"].max()) + 1 if len(b) else 0
     return Layout(scenario, start, days, tuple(series))

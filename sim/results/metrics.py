@@ -15,9 +15,14 @@ share of demand, overall totals, mean, median and 90 % interval, exceedance prob
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import pairwise
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
+from sim.results.keys import key_codes, sorted_order
 from sim.results.stats import describe
 
 SUMMARY_METRICS = (
@@ -61,15 +66,31 @@ def point_metrics(demand: np.ndarray, shortage: np.ndarray) -> dict[str, float]:
     }
 
 
+SUMMARY_KEYS = ["replication", "buyer", "commodity"]
+
+
 def summarise(daily: pd.DataFrame) -> pd.DataFrame:
     """One row per replication × buyer × commodity from daily buyer records
     (columns replication, buyer, commodity, day, demand_t, shortage_t)."""
-    rows = []
-    keys = ["replication", "buyer", "commodity"]
-    for key, g in daily.sort_values([*keys, "day"]).groupby(keys, sort=True):
-        m = point_metrics(g["demand_t"].to_numpy(), g["shortage_t"].to_numpy())
-        rows.append({**dict(zip(keys, key, strict=True)), **m})
-    return pd.DataFrame(rows, columns=[*keys, *SUMMARY_METRICS])
+    groups, code = key_codes(*(daily[k] for k in SUMMARY_KEYS))
+    order = sorted_order(code, daily["day"].to_numpy())
+    bounds = np.searchsorted(code[order], np.arange(len(groups) + 1))
+    demand = daily["demand_t"].to_numpy(dtype=float)[order]
+    shortage = daily["shortage_t"].to_numpy(dtype=float)[order]
+    spans = pairwise(bounds)
+    return summary_table(groups, [(demand[a:b], shortage[a:b]) for a, b in spans])
+
+
+def summary_table(
+    keys: Sequence[tuple[Any, ...]], series: Sequence[tuple[np.ndarray, np.ndarray]]
+) -> pd.DataFrame:
+    """Summary rows: for each (replication, buyer, commodity) key, the metrics of its daily
+    (demand, shortage) series."""
+    rows = [
+        {**dict(zip(SUMMARY_KEYS, key, strict=True)), **point_metrics(d, s)}
+        for key, (d, s) in zip(keys, series, strict=True)
+    ]
+    return pd.DataFrame(rows, columns=[*SUMMARY_KEYS, *SUMMARY_METRICS])
 
 
 KEYS = ["buyer", "commodity"]

@@ -22,7 +22,12 @@ from sim.results.records import Ensemble, ReplicationResult
 from sim.results.sketch import PILOT
 from sim.runner.backends import Progress, backend_for, execute
 from sim.runner.batches import Job, ReplicationError, batch_size
-from sim.runner.defaults import DEFAULT_MAX_REPS, FULL_TIMESERIES_MAX, TIMESERIES
+from sim.runner.defaults import (
+    DEFAULT_MAX_REPS,
+    FULL_TIMESERIES_MAX,
+    TIMESERIES,
+    check_figures,
+)
 from sim.runner.precision import Precision
 from sim.scenario.loader import scenario_sha256
 from sim.scenario.schema import Scenario
@@ -98,11 +103,14 @@ def run_to_dir(
     overrides: dict[str, Any] | None = None,
     command: Sequence[str] = (),
     document: dict[str, Any] | None = None,
+    figures: str = "all",
 ) -> RunOutcome:
     """Run replications `first` … `first + reps - 1` (or, with `reps=None` and `precision`,
     until converged; see `sim.runner.precision`) and write the output directory `out`.
     `workers` local processes (`None`: one per core) or a Dask `scheduler`; `document` (the
-    resolved scenario) is saved as scenario.resolved.yaml."""
+    resolved scenario) is saved as scenario.resolved.yaml; `figures="none"` leaves out
+    figures/shortage.png (see `sim.runner.defaults.FIGURE_SETS`)."""
+    check_figures(figures)
     plan = new_plan(
         scenario,
         reps=reps,
@@ -123,7 +131,7 @@ def run_to_dir(
     except BaseException:
         backend.close()
         raise
-    return _go(scenario, store, backend, progress)
+    return _go(scenario, store, backend, progress, figures)
 
 
 def new_plan(
@@ -171,8 +179,10 @@ def resume(
     scheduler: Any = None,
     progress: Progress | None = None,
     command: Sequence[str] = (),
+    figures: str = "all",
 ) -> RunOutcome:
     """Continue the interrupted run of `out` (its `DIR.partial/`) with the same scenario."""
+    check_figures(figures)
     plan = read_plan(Path(out))
     if plan["scenario_sha256"] != scenario_sha256(scenario):
         raise ValueError(
@@ -186,10 +196,12 @@ def resume(
     except BaseException:
         backend.close()
         raise
-    return _go(scenario, store, backend, progress)
+    return _go(scenario, store, backend, progress, figures)
 
 
-def _go(scenario: Scenario, store: RunStore, backend: Any, progress: Progress | None) -> RunOutcome:
+def _go(
+    scenario: Scenario, store: RunStore, backend: Any, progress: Progress | None, figures: str
+) -> RunOutcome:
     plan = store.plan
     auto = plan["reps"] == "auto"
     rule = Precision(float(plan["precision"]), int(plan["max_reps"])) if auto else None
@@ -227,7 +239,8 @@ def _go(scenario: Scenario, store: RunStore, backend: Any, progress: Progress | 
         _explain(exc, store)
         raise
     backend.close()
-    store.finish(_manifest(store), save_shortage_bands_figure)
+    drawn = figures != "none"
+    store.finish(_manifest(store, drawn), save_shortage_bands_figure if drawn else None)
     return RunOutcome(store.out, store.folded, int(plan["seed"]))
 
 
@@ -258,7 +271,7 @@ def _explain(exc: BaseException, store: RunStore) -> None:
     exc.add_note(f"{kept}; continue with: {how}")
 
 
-def _manifest(store: RunStore) -> dict[str, Any]:
+def _manifest(store: RunStore, figure: bool) -> dict[str, Any]:
     p = store.plan
     head = {
         "scenario": p["scenario"],
@@ -286,5 +299,5 @@ def _manifest(store: RunStore) -> dict[str, Any]:
         command=p["command"],
         started=p["started"],
         provenance=provenance,
-        files=store.files(),
+        files=store.files(figure),
     )

@@ -260,9 +260,11 @@ class RunStore:
             return np.zeros((0, len(self.buyers)))
         return np.array(self.totals)
 
-    def files(self) -> list[str]:
-        """The files the finished output directory will hold (see `contract.RUN_FILES`)."""
-        files = [*RUN_FILES, *([TIMESERIES] if self.timeseries else [])]
+    def files(self, figure: bool = True) -> list[str]:
+        """The files the finished output directory will hold (see `contract.RUN_FILES`); the
+        shortage figure only with `figure`."""
+        files = [f for f in RUN_FILES if figure or f != SHORTAGE_FIGURE]
+        files += [TIMESERIES] if self.timeseries else []
         return files + [f.name for f in (self.work / "extra").iterdir()]
 
     def finish(self, manifest: dict[str, Any], figure: ShortageFigure | None = None) -> Path:

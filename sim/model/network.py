@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sim.model.prices import PriceFeed
 
 DEFAULT_FACILITY_SAFETY_DAYS = 30.0
+DEFAULT_LOT_REVIEWS = 2.0  # cover rule: the largest order is two review periods of use
 
 
 class Network:
@@ -122,9 +123,15 @@ class Network:
     # --- construction --------------------------------------------------------------------
     def _rule(self, spec: Ordering, path: str, cover_default: float) -> OrderingRule:
         v = self.params.value
+        review = v(spec.review_days, f"{path}.review_days")
         return OrderingRule(
             rule=spec.rule,
-            review_days=v(spec.review_days, f"{path}.review_days"),
+            review_days=review,
+            max_lot_days=v(
+                spec.max_lot_days,
+                f"{path}.max_lot_days",
+                DEFAULT_LOT_REVIEWS * review if spec.rule == "cover" else math.inf,
+            ),
             cover_days=v(spec.cover_days, f"{path}.cover_days", cover_default),
             level_t=v(spec.level_t, f"{path}.level_t"),
             reorder_point_t=v(spec.reorder_point_t, f"{path}.reorder_point_t"),

@@ -104,6 +104,12 @@ class Ordering(Strict):
     level_t: Number | None = None
     reorder_point_t: Number | None = None
     order_up_to_t: Number | None = None
+    max_lot_days: Number | None = Field(
+        default=None,
+        description="Largest order placed at one review, in days of current use (default: two "
+        "review periods for the cover rule, no limit for base_stock and s_S). A gap left by refused or withdrawn orders is reordered over several "
+        "reviews, not in one lot.",
+    )
 
     @model_validator(mode="after")
     def _rule_fields(self) -> Ordering:
@@ -113,6 +119,8 @@ class Ordering(Strict):
             raise ValueError("rule s_S needs reorder_point_t and order_up_to_t")
         if mean_of(self.review_days) <= 0:
             raise ValueError("review_days must be > 0")
+        if self.max_lot_days is not None and mean_of(self.max_lot_days) <= 0:
+            raise ValueError("max_lot_days must be > 0")
         return self
 
 

@@ -78,7 +78,9 @@ def cases() -> list[object]:
     for p in SCENARIOS:
         marks = []
         if p.stem in FLOODING:
-            marks.append(pytest.mark.xfail(strict=True, reason="weekly lots at a substitute's capacity"))
+            marks.append(
+                pytest.mark.xfail(strict=True, reason="weekly lots at a substitute's capacity")
+            )
         out.append(pytest.param(p, id=p.stem, marks=marks))
     return out
 

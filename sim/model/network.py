@@ -261,6 +261,7 @@ class Network:
         """Give `node` its sourcing of `commodity` from a scenario entry."""
         v = self.params.value
         path = f"{node.id}.sourcing.{commodity}"
+        success = v(spec.qualification_success, f"{path}.qualification_success", 1.0)
         node.sourcing[commodity] = Sourcing(
             commodity=commodity,
             preferred={self.nodes[k]: w for k, w in spec.suppliers.items()},
@@ -268,6 +269,8 @@ class Network:
             qualification=v(spec.qualification_days, f"{path}.qualification_days"),
             patience=v(spec.patience_days, f"{path}.patience_days"),
             split=spec.split,
+            success=success,
+            rng=self.ctx.streams(f"qualification:{node.id}:{commodity}") if success < 1 else None,
         )
         node.on_order.setdefault(commodity, 0.0)
 

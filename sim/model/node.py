@@ -219,12 +219,10 @@ class _Qualify:
         self.node, self.sourcing, self.supplier = node, sourcing, supplier
 
     def __call__(self) -> None:
-        self.sourcing.qualify(self.supplier)
-        self.node.switch_away(self.sourcing)
         ctx = self.node.network.ctx
-        ctx.recorder.event(
-            ctx.now,
-            "supplier_qualified",
-            self.node.id,
-            f"{self.supplier.id} {self.sourcing.commodity}",
-        )
+        detail = f"{self.supplier.id} {self.sourcing.commodity}"
+        if not self.sourcing.qualify(self.supplier):
+            ctx.recorder.event(ctx.now, "qualification_failed", self.node.id, detail)
+            return
+        self.node.switch_away(self.sourcing)
+        ctx.recorder.event(ctx.now, "supplier_qualified", self.node.id, detail)

@@ -137,6 +137,11 @@ class Sourcing(Strict):
     patience_days: Number = Field(
         default=30.0, description="Days a supplier may fail to ship before alternates qualify."
     )
+    qualification_success: Probability = Field(
+        default=1.0,
+        description="Probability that qualifying an alternate succeeds; one that fails is "
+        "qualified again the next time a supplier of the commodity fails.",
+    )
     split: Literal["shares", "capacity"] = Field(
         default="shares",
         description="shares: orders split by the shares; capacity: by share × each supplier's "

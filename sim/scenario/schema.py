@@ -582,7 +582,9 @@ class Stockpile(PolicyBase):
         default=None, description="Origin mix of the stock (default: the holder)."
     )
     eligible: list[str] = Field(
-        min_length=1, description="Buyer ids in priority order (e.g. defense first)."
+        min_length=1,
+        description="Buyer ids, or ids of facilities using the commodity as an input (e.g. "
+        "magnet makers for Dy/Tb oxide), in priority order (e.g. defense first).",
     )
     trigger: Literal["cover", "shortage"] = Field(
         default="cover",

@@ -61,11 +61,13 @@ def floods(sc: Scenario, net: Network) -> list[str]:
 # capacity of a substitute: Japanese SmCo makers, ordering for customers that lost Chinese SmCo
 # magnets, take up to 2.5× the pre-shock Chinese Sm oxide flow in one weekly lot (~35 days of it;
 # ~70 days in full_ban_stress where two lots held together are licensed together). In the 2010
-# scenario one day of 2012 reaches ~16 days of RE compounds.
+# scenario one day of 2012 reaches ~16 days of RE compounds; in gallium_2025 a day of refined
+# gallium reaches ~21 days (cause not traced).
 FLOODING = {
     "apr2025_licensing",
     "embargo_2010_japan",
     "full_ban_stress",
+    "gallium_2025",
     "oct2025_expansion",
     "oct2025_suspended",
     "outlook_2026",

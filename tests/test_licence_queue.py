@@ -21,8 +21,8 @@ def one_pair(license: dict[str, Any], *, end: int = END, days: int = 200, **ctrl
         "country": "JP",
         "sector": "automotive",
         "demand": {"magnet": {"rate_t_per_year": 3650.0}},
-        "inventory": {"magnet": 1e6},
-        "ordering": {"review_days": 1.0, "cover_days": 2e5},
+        "inventory": {"magnet": 1e5},
+        "ordering": {"review_days": 1.0, "cover_days": 36500},
         "sourcing": {"magnet": {"suppliers": {"cn": 1.0}, "patience_days": 1e4}},
     }
     control = {

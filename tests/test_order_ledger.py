@@ -41,7 +41,7 @@ def controlled_networks(draw: st.DrawFn) -> dict[str, Any]:
 
     def licence() -> dict[str, Any]:
         return {
-            "review_days": draw(st.floats(0, 90)),
+            "review_days": draw(st.floats(0.5, 90)),
             "approval_rate": draw(st.floats(0, 1)),
             "validity_days": draw(st.sampled_from([0.0, 30.0, 182.0])),
             "applications": draw(st.sampled_from(["contract", "shipment"])),

@@ -62,3 +62,32 @@ def test_the_alternate_cuts_the_shortage_the_licence_queue_causes():
     short_until_retry = max(s for t, _, s, _ in with_alt.trace.rows if t <= retry)
     assert short_until_retry <= D * (R + PATIENCE + 1 + QUAL + L + 1 - 20) + 1e-6
     assert with_alt.cum_shortage < without.cum_shortage
+
+
+def qualification_world(n_buyers: int, success: float):  # type: ignore[no-untyped-def]
+    """`n_buyers` buyers whose Chinese licences never come, each qualifying the same alternate
+    with probability `success`."""
+    doc = licence_world(["my"]).model_dump(mode="json", exclude_none=True)
+    template = doc["buyers"].pop("oem")
+    template["sourcing"]["magnet"]["qualification_success"] = success
+    for i in range(n_buyers):
+        doc["buyers"][f"oem{i}"] = template
+    doc["horizon"]["end"] = str(day(R + PATIENCE + QUAL + 5))  # first attempt of each only
+    return validate(doc)
+
+
+def test_a_qualification_that_fails_leaves_the_buyer_without_the_alternate():
+    net = simulate(qualification_world(5, 0.0), 0, 1)
+    assert len(events(net, "qualification_failed")) == 5
+    assert events(net, "supplier_qualified") == []
+    for i in range(5):
+        assert departures(net, "my", f"oem{i}") == []
+
+
+def test_qualifications_succeed_at_the_given_probability():
+    n, p = 200, 0.4
+    net = simulate(qualification_world(n, p), 0, 1)
+    passed = len(events(net, "supplier_qualified"))
+    assert passed + len(events(net, "qualification_failed")) == n
+    # binomial(200, 0.4): mean 80, sd ≈ 6.9; four sd either side
+    assert abs(passed - n * p) <= 4 * (n * p * (1 - p)) ** 0.5

@@ -138,13 +138,10 @@ class Buyer(Node):
                 sourcing = self.sourcing[commodity]
                 self.check_suppliers(sourcing)
                 rule = self.ordering
-                if rule.rule == "cover":
-                    qty = max(
-                        0.0, self.cover_days[commodity] * point.rate - self.position(commodity)
-                    )
-                else:
-                    qty = rule.order_quantity(self.position(commodity), point.rate)
-                self.place_orders(commodity, qty)
+                qty = rule.order_quantity(
+                    self.position(commodity), point.rate, self.cover_days.get(commodity)
+                )
+                self.place_orders(commodity, rule.lot(qty, point.rate))
             yield env.timeout(review)
 
     def finish(self, horizon: float) -> None:

@@ -114,7 +114,7 @@ class Facility(Node):
                 continue
             self.check_suppliers(sourcing)
             qty = self.ordering.order_quantity(self.position(commodity), rate * per)
-            self.place_orders(commodity, qty)
+            self.place_orders(commodity, self.ordering.lot(qty, rate * per))
 
     def _start(self, days: float) -> None:
         now = self.network.ctx.now

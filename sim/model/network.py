@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from sim.model.prices import PriceFeed
 
 DEFAULT_FACILITY_SAFETY_DAYS = 30.0
+DEFAULT_LOT_REVIEWS = 2.0  # cover rule: the largest order is two review periods of use
 
 
 class Network:
@@ -124,9 +125,15 @@ class Network:
     # --- construction --------------------------------------------------------------------
     def _rule(self, spec: Ordering, path: str, cover_default: float) -> OrderingRule:
         v = self.params.value
+        review = v(spec.review_days, f"{path}.review_days")
         return OrderingRule(
             rule=spec.rule,
-            review_days=v(spec.review_days, f"{path}.review_days"),
+            review_days=review,
+            max_lot_days=v(
+                spec.max_lot_days,
+                f"{path}.max_lot_days",
+                DEFAULT_LOT_REVIEWS * review if spec.rule == "cover" else math.inf,
+            ),
             cover_days=v(spec.cover_days, f"{path}.cover_days", cover_default),
             level_t=v(spec.level_t, f"{path}.level_t"),
             reorder_point_t=v(spec.reorder_point_t, f"{path}.reorder_point_t"),
@@ -261,6 +268,7 @@ class Network:
         """Give `node` its sourcing of `commodity` from a scenario entry."""
         v = self.params.value
         path = f"{node.id}.sourcing.{commodity}"
+        success = v(spec.qualification_success, f"{path}.qualification_success", 1.0)
         node.sourcing[commodity] = Sourcing(
             commodity=commodity,
             preferred={self.nodes[k]: w for k, w in spec.suppliers.items()},
@@ -268,6 +276,8 @@ class Network:
             qualification=v(spec.qualification_days, f"{path}.qualification_days"),
             patience=v(spec.patience_days, f"{path}.patience_days"),
             split=spec.split,
+            success=success,
+            rng=self.ctx.streams(f"qualification:{node.id}:{commodity}") if success < 1 else None,
         )
         node.on_order.setdefault(commodity, 0.0)
 

@@ -62,7 +62,10 @@ class Node:
         self.fill(order.commodity)
 
     def fill(self, commodity: str) -> None:
-        """Ship open orders for `commodity` first come, first served, as far as stock allows."""
+        """Ship open orders for `commodity` as far as stock allows: all of them when the stock
+        covers the backlog, else each the same share of its remaining quantity (pro rata to
+        open orders, so buyers turning to a supplier share its output). A share a policy does
+        not let leave stays in stock for the next fill."""
         queue = self.backlog.get(commodity)
         if not queue or not self.can_ship():
             return
@@ -71,6 +74,10 @@ class Node:
         gated = net.gated
         now = net.ctx.env.now
         refused: list[Node] = []
+        total = 0.0
+        for order in queue:
+            total += order.remaining
+        share = 1.0 if total <= stock.level else stock.level / total
         for order in list(queue):
             level = stock.level
             if level <= EPS:
@@ -79,7 +86,13 @@ class Node:
             if remaining <= EPS:
                 queue.remove(order)
                 continue
-            qty = remaining if remaining < level else level
+            qty = remaining * share
+            if remaining - qty <= EPS and remaining <= level:
+                qty = remaining  # no sliver left open
+            elif qty <= EPS:
+                continue
+            if qty > level:
+                qty = level
             if gated:
                 allowed = net.allowance(self, order.buyer, commodity)
                 if allowed <= EPS:
@@ -219,12 +232,10 @@ class _Qualify:
         self.node, self.sourcing, self.supplier = node, sourcing, supplier
 
     def __call__(self) -> None:
-        self.sourcing.qualify(self.supplier)
-        self.node.switch_away(self.sourcing)
         ctx = self.node.network.ctx
-        ctx.recorder.event(
-            ctx.now,
-            "supplier_qualified",
-            self.node.id,
-            f"{self.supplier.id} {self.sourcing.commodity}",
-        )
+        detail = f"{self.supplier.id} {self.sourcing.commodity}"
+        if not self.sourcing.qualify(self.supplier):
+            ctx.recorder.event(ctx.now, "qualification_failed", self.node.id, detail)
+            return
+        self.node.switch_away(self.sourcing)
+        ctx.recorder.event(ctx.now, "supplier_qualified", self.node.id, detail)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -15,13 +16,27 @@ class OrderingRule:
     level_t: float = 0.0
     reorder_point_t: float = 0.0
     order_up_to_t: float = 0.0
+    max_lot_days: float = math.inf
 
-    def order_quantity(self, position: float, use_per_day: float) -> float:
-        """Tonnes to order now."""
+    def lot(self, quantity: float, use_per_day: float) -> float:
+        """`quantity` cut to one lot: at most `max_lot_days` of `use_per_day` (the rest is
+        ordered at later reviews)."""
+        if use_per_day <= 0.0:
+            return quantity
+        return min(quantity, self.max_lot_days * use_per_day)
+
+    def order_quantity(
+        self, position: float, use_per_day: float, cover_days: float | None = None
+    ) -> float:
+        """Tonnes to order now to close the rule's gap. `cover_days` overrides the rule's for
+        the cover rule."""
         if self.rule == "cover":
-            return max(0.0, self.cover_days * use_per_day - position)
-        if self.rule == "base_stock":
-            return max(0.0, self.level_t - position)
-        if position < self.reorder_point_t:
-            return max(0.0, self.order_up_to_t - position)
-        return 0.0
+            cover = self.cover_days if cover_days is None else cover_days
+            gap = cover * use_per_day - position
+        elif self.rule == "base_stock":
+            gap = self.level_t - position
+        elif position < self.reorder_point_t:
+            gap = self.order_up_to_t - position
+        else:
+            return 0.0
+        return max(0.0, gap)

@@ -3,7 +3,9 @@
 A preferred supplier whose oldest open order from us is older than `patience` days is marked
 failing: our open orders there are cancelled, its share goes to qualified alternates, and the
 alternates not yet qualified start a qualification of `qualification` days. A failing supplier
-is tried again after another `patience` days. A supplier that is not yet online gets no share
+is tried again after another `patience` days. A qualification succeeds with probability
+`success` (drawn when it ends, from the sourcing's own stream); an alternate that failed it
+starts again the next time a supplier of the commodity is marked failing. A supplier that is not yet online gets no share
 (the others are renormalised) and is not counted as failing.
 
 With `split = "capacity"` each supplier's weight is its share times its capacity for the
@@ -16,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from sim.model.node import Node
     from sim.model.orders import Order
 
@@ -28,6 +32,8 @@ class Sourcing:
     qualification: float
     patience: float
     split: str = "shares"
+    success: float = 1.0
+    rng: np.random.Generator | None = None  # draws qualification outcomes when success < 1
     qualified: set[Node] = field(default_factory=set)
     qualifying: set[Node] = field(default_factory=set)
     failing_until: dict[Node, float] = field(default_factory=dict)
@@ -61,9 +67,13 @@ class Sourcing:
         self.qualifying.update(start)
         return start
 
-    def qualify(self, supplier: Node) -> None:
+    def qualify(self, supplier: Node) -> bool:
+        """End `supplier`'s qualification; returns whether it passed."""
         self.qualifying.discard(supplier)
+        if self.success < 1.0 and (self.rng is None or self.rng.random() >= self.success):
+            return False
         self.qualified.add(supplier)
+        return True
 
     def weights(self, now: float) -> dict[Node, float]:
         """Share of a new order for each supplier, given who is failing now."""

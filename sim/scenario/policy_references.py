@@ -256,14 +256,18 @@ def _stockpile(w: _World, path: str, p: Stockpile) -> Found:
         yield f"{path}.id", f"id '{p.id}' is also a facility or buyer; a stockpile is a node too"
     yield from w.commodity(f"{path}.commodity", p.commodity)
     for j, b in enumerate(p.eligible):
-        yield from w.buyer(f"{path}.eligible.{j}", b, p.commodity)
+        fac = s.facilities.get(b)
+        if fac is None:
+            yield from w.buyer(f"{path}.eligible.{j}", b, p.commodity)
+        elif p.commodity not in fac.recipe.inputs:
+            yield f"{path}.eligible.{j}", f"facility '{b}' has no input '{p.commodity}'"
     yield from _sign(f"{path}.size_t", p.size_t, strict=False)
     yield from _sign(f"{path}.max_release_t_per_day", p.max_release_t_per_day, strict=False)
     yield from _sign(f"{path}.check_days", p.check_days)
     for j, b in enumerate(p.eligible):
-        buyer = s.buyers.get(b)
-        if buyer is not None and not _has_lane(w.lanes, p.id, p.holder, b, buyer.country):
-            yield f"{path}.eligible.{j}", _no_lane(p.id, p.holder, b, buyer.country)
+        node = s.buyers.get(b) or s.facilities.get(b)
+        if node is not None and not _has_lane(w.lanes, p.id, p.holder, b, node.country):
+            yield f"{path}.eligible.{j}", _no_lane(p.id, p.holder, b, node.country)
     if p.refill is not None:
         for sid in [*p.refill.sourcing.suppliers, *p.refill.sourcing.alternates]:
             if sid not in s.facilities:

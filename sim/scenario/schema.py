@@ -129,6 +129,12 @@ class Ordering(Strict):
     level_t: NonNegativeTonnes | None = None
     reorder_point_t: NonNegativeTonnes | None = None
     order_up_to_t: NonNegativeTonnes | None = None
+    max_lot_days: PositiveDays | None = Field(
+        default=None,
+        description="Largest order placed at one review, in days of current use (default: two "
+        "review periods for the cover rule, no limit for base_stock and s_S). A gap left by "
+        "refused or withdrawn orders is reordered over several reviews, not in one lot.",
+    )
 
     @model_validator(mode="after")
     def _rule_fields(self) -> Ordering:
@@ -153,6 +159,11 @@ class Sourcing(Strict):
     )
     patience_days: NonNegativeDays = Field(
         default=30.0, description="Days a supplier may fail to ship before alternates qualify."
+    )
+    qualification_success: Probability = Field(
+        default=1.0,
+        description="Probability that qualifying an alternate succeeds; one that fails is "
+        "qualified again the next time a supplier of the commodity fails.",
     )
     split: Literal["shares", "capacity"] = Field(
         default="shares",
@@ -609,7 +620,9 @@ class Stockpile(PolicyBase):
         default=None, description="Origin mix of the stock (default: the holder)."
     )
     eligible: list[str] = Field(
-        min_length=1, description="Buyer ids in priority order (e.g. defense first)."
+        min_length=1,
+        description="Buyer ids, or ids of facilities using the commodity as an input (e.g. "
+        "magnet makers for Dy/Tb oxide), in priority order (e.g. defense first).",
     )
     trigger: Literal["cover", "shortage"] = Field(
         default="cover",

@@ -1,10 +1,12 @@
 """Stockpiles: a stock held by a country, released to eligible buyers in priority order.
 
 The stock is a node of its own (`Depot`, id = the policy id) in the holder's country, so its
-releases travel on lanes and its books are checked like any other. Every `check_days` while
-active, each eligible buyer in order that is triggered (cover below `trigger_cover_days`, or a
-shortage since the last check) gets up to its need (`target_cover_days` of demand minus stock
-and releases on their way), within what is left of `max_release_t_per_day × check_days` and of
+releases travel on lanes and its books are checked like any other. The stock is the material
+held (e.g. Dy/Tb oxide): eligible are buyers with a demand for it or facilities that use it as
+an input (magnet makers), whose use is their input need at current capacity. Every
+`check_days` while active, each eligible node in order that is triggered (cover below
+`trigger_cover_days`, or for a buyer a shortage since the last check) gets up to its need
+(`target_cover_days` of use minus stock and releases on their way), within what is left of `max_release_t_per_day × check_days` and of
 the stock. Refill orders go to the refill suppliers up to `size_t`, at most `rate_t_per_year`,
 always or only at checks where no eligible buyer is triggered (`when_calm`).
 """
@@ -13,13 +15,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.model.buyer import Buyer
+from sim.model.facility import Facility
 from sim.model.node import EPS, Node
 from sim.model.ordering import OrderingRule
-from sim.model.policies.periodic import Deliveries, Periodic, cover_days
+from sim.model.policies.periodic import Deliveries, Periodic
 from sim.scenario.schema import Stockpile as StockpileSpec
 
 if TYPE_CHECKING:
-    from sim.model.buyer import Buyer
     from sim.model.network import Network
 
 
@@ -59,23 +62,32 @@ class Stockpile(Periodic):
         if spec.refill is not None:
             self.refill_rate = v(spec.refill.rate_t_per_year, f"{path}.refill.rate_t_per_year")
             network.link_sourcing(self.depot, spec.commodity, spec.refill.sourcing)
-        self.eligible: list[Buyer] = [network.buyers[b] for b in spec.eligible]
+        self.eligible: list[Node] = [network.nodes[b] for b in spec.eligible]
         self.deliveries = Deliveries(network)
         self.short_seen: dict[str, float] = {}
 
     def describe(self) -> str:
         return f"stockpile of {self.commodity} held by {self.spec.holder}"
 
-    def _triggered(self, buyer: Buyer) -> bool:
-        point = buyer.points.get(self.commodity)
-        if point is None:
-            return False
-        on_way = self.deliveries.pending(buyer, self.commodity)
-        cover = cover_days(point, on_way)  # advances the point to now
-        if self.spec.trigger == "cover":
-            return cover < self.trigger
-        seen = self.short_seen.get(buyer.id, 0.0)
-        self.short_seen[buyer.id] = point.cum_shortage
+    def _use(self, node: Node) -> tuple[float, float]:
+        """(use per day, stock + releases on their way) of the commodity at `node` now."""
+        c = self.commodity
+        on_way = self.deliveries.pending(node, c)
+        if isinstance(node, Buyer):
+            point = node.points[c]
+            point.advance(self.network.ctx.now)
+            return point.rate, max(point.stock.level, 0.0) + on_way
+        assert isinstance(node, Facility)
+        now = self.network.ctx.now
+        rate = node.activity_per_day * node.capacity_factor(now) * node.inputs[c]
+        return rate, max(node.stock(c).level, 0.0) + on_way
+
+    def _triggered(self, node: Node, rate: float, have: float) -> bool:
+        if self.spec.trigger == "cover" or not isinstance(node, Buyer):
+            return rate > 0 and have / rate < self.trigger
+        point = node.points[self.commodity]
+        seen = self.short_seen.get(node.id, 0.0)
+        self.short_seen[node.id] = point.cum_shortage
         return point.cum_shortage > seen + EPS
 
     def check(self) -> None:
@@ -84,21 +96,18 @@ class Stockpile(Periodic):
         stock = self.depot.stock(c)
         budget = self.max_rate * self.check_days
         triggered = False
-        for buyer in self.eligible:
-            if not self._triggered(buyer):
+        for node in self.eligible:
+            rate, have = self._use(node)
+            if not self._triggered(node, rate, have):
                 continue
             triggered = True
-            point = buyer.points[c]
-            have = max(point.stock.level, 0.0) + self.deliveries.pending(buyer, c)
-            qty = min(max(0.0, self.target * point.rate - have), budget, stock.level)
+            qty = min(max(0.0, self.target * rate - have), budget, stock.level)
             if qty <= EPS:
                 continue
-            sent = self.deliveries.send(self.depot, buyer, c, qty)
+            sent = self.deliveries.send(self.depot, node, c, qty)
             budget -= sent
             if sent > 0:
-                ctx.recorder.event(
-                    ctx.now, "stock_release", self.id, f"{buyer.id} {c} {sent:.6g} t"
-                )
+                ctx.recorder.event(ctx.now, "stock_release", self.id, f"{node.id} {c} {sent:.6g} t")
         self._refill(triggered)
 
     def _refill(self, triggered: bool) -> None:

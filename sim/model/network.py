@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 from sim.engine.context import Context
 from sim.model.buyer import Buyer, DemandPoint
 from sim.model.custody import Custody
 from sim.model.facility import Facility, online_day
 from sim.model.lanes import Lane, LaneTable
+from sim.model.market import Market
 from sim.model.node import Node
 from sim.model.ordering import OrderingRule
 from sim.model.orders import Shipment
@@ -24,9 +24,6 @@ from sim.scenario.schema import Buyer as BuyerSpec
 from sim.scenario.schema import Facility as FacilitySpec
 from sim.scenario.schema import Ordering, Scenario
 from sim.scenario.schema import Sourcing as SourcingSpec
-
-if TYPE_CHECKING:
-    from sim.model.prices import PriceFeed
 
 DEFAULT_FACILITY_SAFETY_DAYS = 30.0
 
@@ -47,7 +44,8 @@ class Network:
         self._gates: list[PolicyRuntime] = []
         self._interceptors: list[PolicyRuntime] = []
         self.custody = Custody(self)
-        self.price_feed: PriceFeed | None = None  # running price index, if a policy reads it
+        # prices of the scenario's `prices:` section, stepped daily once the run starts
+        self.market = Market(self) if scenario.prices is not None else None
         self._build()
 
     # --- services to nodes ---------------------------------------------------------------
@@ -268,6 +266,8 @@ class Network:
         env = self.ctx.env
         for p in self.policies:
             p.schedule()
+        if self.market is not None:
+            self.market.start()
         if self.scenario.initial_pipeline:
             seed_pipelines(self)
         for fac in self.facilities.values():

@@ -7,7 +7,8 @@ plants whose recipe uses it. Each day the market measures, per commodity and reg
   more than `unmet_after_days` (still open at a supplier, or held by a policy such as a licence
   queue), R the tonnes they received over the last `unmet_window_days`;
 - the share c of the day an export control covers the commodity into the region;
-and steps the price law of `sim.model.prices`. The price in USD/kg is the commodity's
+and steps the price law of `sim.model.prices` with unmet-demand fraction max(shortfall, u·(1 − c))
+(orders a control leaves unmet count towards the premium, not twice). The price in USD/kg is the commodity's
 `reference_usd_per_kg` times the index. Price-response policies read the market as listeners
 called after each day's step; the run's records carry the daily index of every priced pair.
 """
@@ -186,7 +187,8 @@ class Market:
             f = q.shortfall(now)
             u = q.unmet_share(held, before, self.window)
             c = float(covered(q.controls, edges, now)[0]) if q.controls else 0.0
-            q.history.append(q.index.step(max(f, u), c, u))
+            # orders a control leaves unmet raise the premium; other unmet orders, scarcity
+            q.history.append(q.index.step(max(f, u * (1.0 - c)), c, u))
             q.unmet_history.append(u)
 
     def _loop(self) -> Generator[Any, Any, None]:

@@ -3,7 +3,8 @@
 
 log(index) = s + q, both starting in equilibrium (s = 0, q at its first day's target):
 - scarcity s tends to f·log(`shortage_multiple`), f being the day's unmet-demand fraction (the
-  larger of the region's buyers' shortfall and its unmet order share u), rising with time
+  market passes the larger of the buyers' shortfall and the unmet order share no control
+  explains), rising with time
   constant `rise_days` and falling with half-life `half_life_days`;
 - premium q tends to c·u·log(`controlled_premium`), c being the share of the day an export
   control covers the commodity into the region (0 in the exporter's own country) and u the unmet

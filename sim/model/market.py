@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sim.model.node import EPS
-from sim.model.prices import IndexTerms, ScarcityIndex, controls_into, covered
+from sim.model.prices import IndexTerms, ScarcityIndex, controls_into, covered_day
 
 if TYPE_CHECKING:
     from sim.model.buyer import DemandPoint
@@ -182,11 +182,10 @@ class Market:
         """End of a day: measure every region and step its index."""
         held = self._held()
         before = now - self.terms.unmet_after
-        edges = np.array([now - 1.0, now])
         for q in self.quotes.values():
             f = q.shortfall(now)
             u = q.unmet_share(held, before, self.window)
-            c = float(covered(q.controls, edges, now)[0]) if q.controls else 0.0
+            c = covered_day(q.controls, now) if q.controls else 0.0
             # orders a control leaves unmet raise the premium; other unmet orders, scarcity
             q.history.append(q.index.step(max(f, u * (1.0 - c)), c, u))
             q.unmet_history.append(u)

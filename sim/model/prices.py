@@ -21,8 +21,6 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 if TYPE_CHECKING:
     from sim.model.network import Network
     from sim.model.node import Node
@@ -111,13 +109,12 @@ def controls_into(network: Network, commodity: str, nodes: list[Node]) -> list[E
     ]
 
 
-def covered(controls: list[ExportControl], edges: np.ndarray, until: float) -> np.ndarray:
-    """Share of each interval [edges[i], edges[i+1]) the controls were in force (a span still
-    open counts until `until`)."""
-    share = np.zeros(len(edges) - 1)
+def covered_day(controls: list[ExportControl], now: float) -> float:
+    """Share of the day [now − 1, now) the controls were in force (as `covered`, one day)."""
+    share = 0.0
     for p in controls:
         for on, off in p.spans:
             assert on is not None
-            end = until if off is None else off
-            share += np.clip(np.minimum(edges[1:], end) - np.maximum(edges[:-1], on), 0, 1)
-    return np.minimum(share, 1.0)
+            end = now if off is None else off
+            share += min(max(min(now, end) - max(now - 1.0, on), 0.0), 1.0)
+    return min(share, 1.0)

@@ -14,7 +14,7 @@ OUT    ?= runs/demo
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev,dask,notebooks]"
+	$(BIN)/python -m pip install -q -e ".[dev,dask,notebooks,sensitivity]"
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from sim.engine.context import Context
 from sim.model.buyer import Buyer, DemandPoint
@@ -10,7 +11,7 @@ from sim.model.custody import Custody
 from sim.model.facility import Facility, online_day
 from sim.model.lanes import Lane, LaneTable
 from sim.model.market import Market
-from sim.model.node import Node
+from sim.model.node import EPS, Node
 from sim.model.ordering import OrderingRule
 from sim.model.orders import Shipment
 from sim.model.params import Params
@@ -24,6 +25,9 @@ from sim.scenario.schema import Buyer as BuyerSpec
 from sim.scenario.schema import Facility as FacilitySpec
 from sim.scenario.schema import Ordering, Scenario
 from sim.scenario.schema import Sourcing as SourcingSpec
+
+if TYPE_CHECKING:
+    from sim.model.policies.licensing import LicenceRegister
 
 DEFAULT_FACILITY_SAFETY_DAYS = 30.0
 
@@ -44,6 +48,7 @@ class Network:
         self._gates: list[PolicyRuntime] = []
         self._interceptors: list[PolicyRuntime] = []
         self.custody = Custody(self)
+        self.licensing: dict[str, LicenceRegister] = {}  # exporter -> licensing authority
         # prices of the scenario's `prices:` section, stepped daily once the run starts
         self.market = Market(self) if scenario.prices is not None else None
         self._build()
@@ -107,6 +112,13 @@ class Network:
             if gate.active:
                 allowed = min(allowed, gate.allowance(supplier, buyer, commodity))
         return allowed
+
+    def refuse(self, supplier: Node, buyer: Node, commodity: str) -> None:
+        """`supplier` could ship nothing of `commodity` to `buyer`: each active gate that
+        blocked it applies its rule for blocked orders (e.g. cancel them)."""
+        for gate in self._gates:
+            if gate.active and gate.allowance(supplier, buyer, commodity) <= EPS:
+                gate.refuse(supplier, buyer, commodity)
 
     # --- construction --------------------------------------------------------------------
     def _rule(self, spec: Ordering, path: str, cover_default: float) -> OrderingRule:

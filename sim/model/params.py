@@ -9,34 +9,71 @@ licence reviews, shock durations) are never asked for here and stay distribution
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from sim.engine.streams import Streams
-from sim.scenario.distributions import Number, sample
+from sim.scenario.distributions import Fixed, Number, sample
+
+T = TypeVar("T")
 
 
 def _is_distribution(node: Any) -> bool:
     return isinstance(node, BaseModel) and callable(getattr(node, "sample_many", None))
 
 
-def key_paths(node: Any, path: str = "", into: dict[int, str] | None = None) -> dict[int, str]:
-    """`id(distribution)` → key path of every distribution in a validated scenario."""
-    out: dict[int, str] = {} if into is None else into
-    if _is_distribution(node):
-        out[id(node)] = path
-    elif isinstance(node, BaseModel):
+def _children(node: Any, path: str) -> Iterator[tuple[Any, str, Any]]:
+    """(key, key path, value) of the fields, entries or items of `node`."""
+    join = (lambda k: f"{path}.{k}") if path else str
+    if isinstance(node, BaseModel):
         for name, info in type(node).model_fields.items():
-            key = info.alias or name
-            key_paths(getattr(node, name), f"{path}.{key}" if path else key, out)
+            yield name, join(info.alias or name), getattr(node, name)
     elif isinstance(node, dict):
         for k, v in node.items():
-            key_paths(v, f"{path}.{k}" if path else str(k), out)
+            yield k, join(k), v
     elif isinstance(node, list | tuple):
         for i, v in enumerate(node):
-            key_paths(v, f"{path}.{getattr(v, 'id', i)}", out)
+            yield i, f"{path}.{getattr(v, 'id', i)}", v
+
+
+def distributions(node: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """(key path, distribution) of every distribution in a validated scenario."""
+    if _is_distribution(node):
+        yield path, node
+        return
+    for _, p, v in _children(node, path):
+        yield from distributions(v, p)
+
+
+def key_paths(node: Any) -> dict[int, str]:
+    """`id(distribution)` → key path of every distribution in a validated scenario."""
+    return {id(d): p for p, d in distributions(node)}
+
+
+def with_values(scenario: T, values: Mapping[str, float]) -> T:
+    """A copy of `scenario` in which the distribution at each key path of `values` is replaced
+    by that fixed value (keeping its `source:`); everything else is shared."""
+    out: T = _replace(scenario, values, "")
     return out
+
+
+def _replace(node: Any, values: Mapping[str, float], path: str) -> Any:
+    if _is_distribution(node):
+        return Fixed(value=float(values[path]), source=node.source) if path in values else node
+    changed = {}
+    for k, p, v in _children(node, path):
+        new = _replace(v, values, p)
+        if new is not v:
+            changed[k] = new
+    if not changed:
+        return node
+    if isinstance(node, BaseModel):
+        return node.model_copy(update=changed)
+    if isinstance(node, dict):
+        return {**node, **changed}
+    return type(node)(changed.get(i, v) for i, v in enumerate(node))
 
 
 class Params:

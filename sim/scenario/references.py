@@ -35,7 +35,24 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
         *_signs(s),
         *_policies(s),
         *check_policy_references(s),
+        *_risk(s),
     ]
+
+
+def _risk(s: Scenario) -> Found:
+    """`risk.lost_value` names sectors of buyers and commodities they demand."""
+    if s.risk is None:
+        return
+    sectors = {b.sector for b in s.buyers.values()}
+    for sector, lv in s.risk.lost_value.items():
+        path = f"risk.lost_value.{sector}"
+        if sector not in sectors:
+            yield path, _unknown("buyer sector", sector, sectors)
+            continue
+        demanded = {c for b in s.buyers.values() if b.sector == sector for c in b.demand}
+        for c in lv.commodities or []:
+            if c not in demanded:
+                yield f"{path}.commodities", _unknown("commodity of this sector", c, demanded)
 
 
 def _nodes(s: Scenario) -> Iterator[tuple[str, Facility | Buyer]]:

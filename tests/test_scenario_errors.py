@@ -101,7 +101,7 @@ def test_wrong_types(tmp_path, capsys) -> None:
           mine:
             capacity: {NdPr_oxide: lots}
             ramp: 0.5
-            stage: mill
+            stage: 2nd mill
             country: NO
             growth_per_year: [0.1]
         """,
@@ -111,8 +111,8 @@ def test_wrong_types(tmp_path, capsys) -> None:
         f"{path}:3 › horizon.start: expected a date like 2025-01-31 (got '2025-13-01')",
         f"{path}:6 › facilities.mine.capacity.NdPr_oxide: expected a number (got 'lots')",
         f"{path}:7 › facilities.mine.ramp: expected a list (got 0.5)",
-        f"{path}:8 › facilities.mine.stage: invalid value 'mill'; "
-        "allowed: mine, separation, metal, magnet, recycling",
+        f"{path}:8 › facilities.mine.stage: expected an id: a letter, then letters, digits, _ "
+        "or - (got '2nd mill')",
         f"{path}:9 › facilities.mine.country: expected a string (got false; "
         "YAML reads yes, no, on, off as true/false: put the value in quotes)",
         f"{path}:10 › facilities.mine.growth_per_year: "
@@ -326,6 +326,7 @@ def test_problem_located_in_the_file_that_set_the_key(tmp_path, capsys) -> None:
     assert problems(capsys, str(path), "--set", "lanes.1.transit_days=x") == [
         "--set › lanes.1.transit_days: expected a number (got 'x')",
         f"{path}:2 › seed: must be >= 0 (got -3)",
+        f"{base}:23 › facilities.mine.capacity.NdPr_oxide: must be > 0 (got -1)",
     ]
     assert problems(capsys, str(path), "--set", "seed=1") == [
         f"{base}:23 › facilities.mine.capacity.NdPr_oxide: must be > 0 (got -1)"
@@ -347,7 +348,7 @@ def test_bad_overrides(capsys) -> None:
         "--set › expected KEY=VALUE (got 'seed')",
         "--set › horizon.start.day: cannot set 'day' inside horizon.start, which is 2025-01-01",
         "--set › description: cannot read value '[unclosed': "
-        "expected ',' or ']', but got '<stream end>'",
+        "expected ',' or ']', but got '<stream end>' (column 10)",
         "--set › extends: extends is resolved before --set; it cannot be overridden",
     ]
 

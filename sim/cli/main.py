@@ -21,6 +21,7 @@ from typing import Any
 from sim._version import __version__
 from sim.cli.run_options import add_scale_options, reps_arg
 from sim.results.io.lock import OutputLocked
+from sim.results.selection import Selection, SelectionError, parse_names, scenario_groups
 from sim.scenario.docs import json_schema_text
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import load
@@ -52,6 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = _Output(EXIT_PROBLEMS, err=[p.format() for p in exc.problems])
     except OutputLocked as exc:
         result = _Output(EXIT_PROBLEMS, err=[f"error: {exc}"])
+    except SelectionError as exc:
+        result = _Output(EXIT_PROBLEMS, err=[f"error: --countries/--sectors: {exc}"])
     except KeyboardInterrupt as exc:
         result = _Output(130, err=["interrupted", *getattr(exc, "__notes__", [])])
     except Exception as exc:
@@ -118,6 +121,9 @@ def _schema(args: argparse.Namespace, argv: list[str]) -> _Output:
 def _run(args: argparse.Namespace, argv: list[str]) -> _Output:
     from sim.cli.run_options import run_command  # imported here: validate works without it
 
+    selection = _selection(args)
+    if not selection.everything and args.scenario is not None:  # check before a long run
+        selection.check(scenario_groups(load(args.scenario, args.set).scenario))
     progress = None if args.quiet or not sys.stderr.isatty() else _ProgressBar()
     try:
         done = run_command(args, ["minsim", *argv], progress)
@@ -129,7 +135,7 @@ def _run(args: argparse.Namespace, argv: list[str]) -> _Output:
     from sim.results.io.risk import run_risk, write_risk
 
     write_risk(out_dir, run_risk(out_dir))
-    build_report(out_dir)
+    build_report(out_dir, selection)
     result = _Output(err=_short_of_precision(out_dir))
     if args.quiet:
         return result
@@ -279,7 +285,7 @@ def _sensitivity(args: argparse.Namespace, argv: list[str]) -> _Output:
 def _report(args: argparse.Namespace, argv: list[str]) -> _Output:
     from sim.report import build_report
 
-    path = build_report(args.dir)
+    path = build_report(args.dir, _selection(args))
     return _Output(out=[] if args.quiet else [f"wrote {path}"])
 
 
@@ -389,6 +395,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_set(p)
     add_scale_options(p)
+    _add_selection(p)
     p.add_argument("--quiet", action="store_true", help="print nothing on success")
     p.set_defaults(command=_run)
 
@@ -485,9 +492,11 @@ def _parser() -> argparse.ArgumentParser:
         parents=[debug],
         help="write report.html for an output directory",
         description="Write DIR/report.html (one self-contained page: metrics, figures, "
-        "assumptions, provenance) for a run, compare or sweep directory.",
+        "assumptions, provenance) for a run, compare or sweep directory: every importing "
+        "country and buyer sector of the scenario, or those chosen with --countries/--sectors.",
     )
     p.add_argument("dir", type=Path, metavar="DIR", help="output directory")
+    _add_selection(p)
     p.add_argument("--quiet", action="store_true", help="print nothing on success")
     p.set_defaults(command=_report)
 
@@ -581,6 +590,25 @@ def _add_set(p: argparse.ArgumentParser) -> None:
         help="override a value after extends, e.g. policies.oct_ctrl.end=2026-11-10 "
         "(repeatable; later wins)",
     )
+
+
+def _add_selection(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--countries",
+        type=parse_names,
+        metavar="C1,C2,...",
+        help="report only buyers in these countries, and imports into them (default: all)",
+    )
+    p.add_argument(
+        "--sectors",
+        type=parse_names,
+        metavar="S1,S2,...",
+        help="report only buyers of these sectors, e.g. defense,automotive (default: all)",
+    )
+
+
+def _selection(args: argparse.Namespace) -> Selection:
+    return Selection(args.countries or None, args.sectors or None)
 
 
 def _int_at_least(low: int) -> Callable[[str], int]:

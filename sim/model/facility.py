@@ -14,13 +14,13 @@ from sim.model.stock import Origin, blend
 if TYPE_CHECKING:
     from sim.model.network import Network
 
-# Stages where material takes the country of the plant as its origin; later stages pass the
-# origin of their feed through (a Japanese magnet made of Chinese Dy has Chinese-origin Dy).
-ORIGIN_SETTING_STAGES = frozenset({"mine", "separation", "recycling"})
-
 
 class Facility(Node):
-    """A plant with one process: `inputs` and `outputs` per tonne of activity."""
+    """A plant with one process: `inputs` and `outputs` per tonne of activity.
+
+    At a stage that `sets_origin` (e.g. mining, separation) the output takes the plant's country
+    as its origin; otherwise the origin mix of the inputs passes through (a Japanese magnet made
+    of Chinese Dy has Chinese-origin Dy)."""
 
     kind = "facility"
 
@@ -31,6 +31,7 @@ class Facility(Node):
         country: str,
         stage: str,
         *,
+        sets_origin: bool,
         inputs: dict[str, float],
         outputs: dict[str, float],
         capacity: dict[str, float],
@@ -42,6 +43,7 @@ class Facility(Node):
     ) -> None:
         super().__init__(network, node_id, country)
         self.stage = stage
+        self.sets_origin = sets_origin
         self.inputs = inputs  # per unit of activity, now (thrift policies may lower them)
         self.base_inputs = dict(inputs)  # the scenario's recipe
         # thrift factors per input by policy id, and (batch index, input, new use per unit)
@@ -151,7 +153,7 @@ class Facility(Node):
         if activity <= EPS:
             return
         origin: Origin = {self.country: 1.0}
-        if self.stage not in ORIGIN_SETTING_STAGES and self.inputs:
+        if not self.sets_origin and self.inputs:
             mixed: Origin = {}
             total = 0.0
             for commodity, per in self.inputs.items():

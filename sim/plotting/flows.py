@@ -13,6 +13,9 @@ from sim.plotting.common import PALETTE, date_axis, grid, new_ax
 from sim.plotting.markers import mark_policies
 from sim.results.policies import PolicyMark
 
+#: First and last date a figure's time axis covers (the scenario's horizon).
+Span = tuple[pd.Timestamp, pd.Timestamp]
+
 
 def _select(
     flows: pd.DataFrame, commodity: str | None, destination: str | None, imports_only: bool
@@ -52,14 +55,24 @@ def plot_flows(
     ax: Axes | None = None,
     policies: Sequence[PolicyMark] = (),
     imports_only: bool = False,
+    span: Span | None = None,
 ) -> Axes:
-    """Stacked monthly shipments by origin country (t/month), policy dates marked."""
+    """Stacked monthly shipments by origin country (t/month), policy dates marked. With `span`
+    the axis covers it whole: months without shipments count as zero, so flows that stop early
+    show as a drop, not as a shorter axis."""
     ax = ax if ax is not None else new_ax()
     m = monthly_by_origin(flows, commodity, destination, imports_only)
+    if span is not None:
+        ax.set_xlim(span[0], span[1])
     if m.empty:
         ax.text(0.5, 0.5, "no shipments", ha="center", va="center", transform=ax.transAxes)
+        if span is not None:
+            date_axis(ax)
         return ax
     colors = _colors(flows["origin_country"].unique())
+    if span is not None:
+        months = pd.date_range(span[0].to_period("M").start_time, span[1], freq="MS")
+        m = m.reindex(m.index.union(months), fill_value=0.0)
     end = m.index[-1] + pd.offsets.MonthBegin(1)
     m = pd.concat([m, m.iloc[[-1]].set_axis([end])])  # so the last month is drawn (step post)
     ax.stackplot(
@@ -73,6 +86,8 @@ def plot_flows(
     ax.set_ylabel("shipped, t/month")
     ax.set_ylim(bottom=0)
     ax.margins(x=0)
+    if span is not None:
+        ax.set_xlim(span[0], span[1])
     ax.grid(alpha=0.3)
     date_axis(ax)
     into = f" → {destination}" if destination else ""
@@ -88,6 +103,7 @@ def flows_grid(
     destination: str | None = None,
     max_panels: int = 6,
     title: str | None = None,
+    span: Span | None = None,
 ) -> Figure:
     """Small multiples of `plot_flows`, one per commodity (largest total first)."""
     f = flows if destination is None else flows[flows["destination_country"] == destination]
@@ -95,7 +111,7 @@ def flows_grid(
     commodities = list(order.index[:max_panels]) or [None]
     fig, axes = grid(len(commodities))
     for c, ax in zip(commodities, axes, strict=True):
-        plot_flows(flows, c, destination, ax, policies)
+        plot_flows(flows, c, destination, ax, policies, span=span)
     if title:
         fig.suptitle(title, fontsize=11)
     return fig
@@ -107,6 +123,7 @@ def imports_grid(
     policies: Sequence[PolicyMark] = (),
     per_destination: int = 3,
     title: str | None = None,
+    span: Span | None = None,
 ) -> Figure:
     """Imports of each destination country by origin (stacked t/month), its
     `per_destination` most imported commodities, one row per destination."""
@@ -118,13 +135,21 @@ def imports_grid(
         keys += [(dest, str(c)) for c in top.index[:per_destination]]
     fig, axes = grid(max(1, len(keys)), ncols=per_destination)
     for (dest, c), ax in zip(keys, axes, strict=False):
-        plot_flows(flows, c, dest, ax, policies, imports_only=True)
+        plot_flows(flows, c, dest, ax, policies, imports_only=True, span=span)
         ax.set_title(f"{c} → {dest}, by origin (imports)", fontsize=10)
     if not keys:
         axes[0].text(0.5, 0.5, "no imports", ha="center", va="center")
     if title:
         fig.suptitle(title, fontsize=11)
     return fig
+
+
+def importers(flows: pd.DataFrame) -> list[str]:
+    """Countries that import anything (shipments from another country), most imported first."""
+    imports = flows[flows["origin_country"] != flows["destination_country"]]
+    total = imports.groupby("destination_country")["flow_t"].sum()
+    total = total[total > 0]
+    return [str(c) for c in sorted(total.index, key=lambda c: (-total[c], str(c)))]
 
 
 def split_at(flows: pd.DataFrame, date: dt.date) -> dict[str, pd.DataFrame]:

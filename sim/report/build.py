@@ -12,19 +12,34 @@ from sim.report import html
 from sim.report.figures import FIGURES, marks
 from sim.report.first_screen import first_screen, full_table
 from sim.report.risk import risk_section
+from sim.report.selected import document_groups, select
 from sim.report.sensitivity import sensitivity_sections
 from sim.report.sources import changes_section, settings_section, sources_section
 from sim.report.tables import formatted, headline, policy_table
 from sim.results.io.atomic import write_atomic
 from sim.results.io.reader import OutputDir, read_output_dir
+from sim.results.selection import Selection
 
 REPORT = "report.html"
-_LEFT = ("scenario", "variant", "buyer", "commodity", "settings", "id", "type", "description")
+_LEFT = (
+    "scenario",
+    "variant",
+    "buyer",
+    "country",
+    "sector",
+    "commodity",
+    "settings",
+    "id",
+    "type",
+    "description",
+)
 
 
-def build_report(path: str | Path) -> Path:
-    """Write DIR/figures/*.png and DIR/report.html (each atomically) from DIR's tables."""
-    out = read_output_dir(path)
+def build_report(path: str | Path, selection: Selection | None = None) -> Path:
+    """Write DIR/figures/*.png and DIR/report.html (each atomically) from DIR's tables: every
+    importing country and sector, or those of `selection`."""
+    selection = selection or Selection()
+    out = select(read_output_dir(path), selection)
 
     def embed(name: str, caption: str, fig: Figure) -> str:
         png = png_bytes(fig)
@@ -39,7 +54,10 @@ def build_report(path: str | Path) -> Path:
         sections = _sections(out, figs)
         if first:
             sections.insert(0, ("Who runs short", first))
-    page = html.page(_title(out), _subtitle(out), sections)
+    subtitle = _subtitle(out)
+    if not selection.everything:
+        subtitle += f"; buyers of {selection.describe()}"
+    page = html.page(_title(out), subtitle, sections)
     return write_atomic(out.path / REPORT, page)
 
 
@@ -93,7 +111,7 @@ def _sections(out: OutputDir, figs: list[str]) -> list[tuple[str, str]]:
                 "(same random numbers).</p>" + html.table(formatted(t), _LEFT),
             )
         )
-    table = headline(metrics, group)
+    table = headline(metrics, group, document_groups(out.documents.values()))
     sections.append(
         (
             "Headline metrics" + (" (baseline)" if out.kind == "sweep" else ""),

@@ -7,18 +7,32 @@ import pandas as pd
 from sim.plotting.common import Figure, figure_of
 from sim.plotting.compare import overlay_grid, plot_differences
 from sim.plotting.fan import fan_grid, pairs, worst_pairs
-from sim.plotting.flows import flows_grid, imports_grid, plot_flow_shift, split_at
+from sim.plotting.flows import (
+    Span,
+    flows_grid,
+    importers,
+    imports_grid,
+    plot_flow_shift,
+    split_at,
+)
 from sim.plotting.tornado import plot_tornado
 from sim.results.io.reader import OutputDir
 from sim.results.policies import PolicyMark, merged_marks
 
 FigureSpec = tuple[str, str, Figure]
-IMPORTERS = ("US", "JP")  # whose imports the run report shows by origin
 
 
 def marks(out: OutputDir) -> list[PolicyMark]:
     """Policy dates of every scenario in the directory (see `merged_marks`)."""
     return merged_marks(out.documents)
+
+
+def span(out: OutputDir) -> Span | None:
+    """First and last day of the horizon: the days of the buyers' records (None if it has none)."""
+    if out.bands.empty:
+        return None
+    dates = pd.to_datetime(out.bands["date"])
+    return dates.min(), dates.max() + pd.Timedelta(days=1)
 
 
 def _reps(out: OutputDir) -> int:
@@ -54,18 +68,23 @@ def run_figures(out: OutputDir) -> list[FigureSpec]:
             (
                 "flows.png",
                 "Shipments by origin country, t/month (mean over replications), per commodity.",
-                flows_grid(out.flows, pm, title=f"{name}: flows by origin country"),
+                flows_grid(out.flows, pm, title=f"{name}: flows by origin country", span=span(out)),
             )
         )
-        destinations = [d for d in IMPORTERS if (out.flows["destination_country"] == d).any()]
+        destinations = importers(out.flows)
         if destinations:
             specs.append(
                 (
                     "imports.png",
-                    f"Imports of {' and '.join(destinations)} by origin country, t/month (mean "
-                    "over replications): the three most imported commodities of each.",
+                    f"Imports of {', '.join(destinations)} (most imported first) by origin "
+                    "country, t/month (mean over replications): the three most imported "
+                    "commodities of each; the axis spans the whole horizon.",
                     imports_grid(
-                        out.flows, destinations, pm, title=f"{name}: imports by origin country"
+                        out.flows,
+                        destinations,
+                        pm,
+                        title=f"{name}: imports by origin country",
+                        span=span(out),
                     ),
                 )
             )

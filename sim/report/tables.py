@@ -9,6 +9,7 @@ import pandas as pd
 
 from sim.results.metrics import ensemble_metrics
 from sim.results.policies import PolicyMark
+from sim.results.selection import Groups
 
 #: Headline columns: metric → (heading, scale, unit, decimals).
 HEADLINE = {
@@ -37,15 +38,21 @@ def cell(row: pd.Series, metric: str) -> str:
     return f"{med} [{_num(row['p05'], scale, '', dec)}–{_num(row['p95'], scale, '', dec)}]"
 
 
-def headline(metrics: pd.DataFrame, group: str | None = None) -> pd.DataFrame:
+def headline(
+    metrics: pd.DataFrame, group: str | None = None, places: Groups | None = None
+) -> pd.DataFrame:
     """One row per (group ×) buyer × commodity: each headline metric as median [90 % interval],
-    the mean total shortage and P(any shortage)."""
+    the mean total shortage and P(any shortage); with `places`, each buyer's country and sector."""
     e = ensemble_metrics(metrics)
     keys = ([group] if group else []) + ["buyer", "commodity"]
     rows = []
     for key, g in e.groupby(keys, sort=False):
         by = g.set_index("metric")
         row: dict[str, Any] = dict(zip(keys, key, strict=True))
+        if places:
+            country, sector = places.get(row["buyer"], ("", ""))
+            commodity = row.pop("commodity")
+            row.update(country=country, sector=sector, commodity=commodity)
         if "shortage_pct" in by.index:
             row["mean shortage, %"] = _num(by.loc["shortage_pct", "mean"], 1.0, "", 2)
         for m, (heading, *_) in HEADLINE.items():

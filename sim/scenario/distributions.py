@@ -14,7 +14,7 @@ _Z90 = 1.2815515655446004
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     source: str | None = Field(default=None, description="Where this number comes from.")
 
     def sample(self, rng: np.random.Generator) -> float:  # pragma: no cover - abstract
@@ -127,7 +127,9 @@ class Normal(_Dist):
     mean_: float = Field(alias="mean")
     sd: float = Field(ge=0)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
     def sample(self, rng: np.random.Generator) -> float:
         if self.sd == 0:

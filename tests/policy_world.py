@@ -34,6 +34,20 @@ def stockist(country: str, commodity: str = "magnet", stock: float = 1e6) -> dic
     }
 
 
+def held_from_cn(start: float = 0.0, **terms: Any) -> dict[str, Any]:
+    """A ban on magnets from China holding every shipment from day `start` (id `held`)."""
+    return {
+        "id": "held",
+        "type": "export_control",
+        "exporter": "CN",
+        "commodities": ["magnet"],
+        "mode": "ban",
+        "on_denied": "hold",
+        "start": day(start),
+        **terms,
+    }
+
+
 def buyer(
     country: str,
     suppliers: dict[str, float],

@@ -1,4 +1,5 @@
-"""The 2010 backtest: its measures on hand-made records, and `minsim backtest` end to end."""
+"""The 2010 and 2025 backtests: their measures on hand-made records, and `minsim backtest`
+end to end."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 
 from sim.validation import measures as m
-from sim.validation.backtest import TARGETS, backtest
+from sim.validation.backtest import TARGETS, TARGETS_2025, backtest
 from tests.scenario_files import cli
 
 START = dt.date(2010, 1, 1)
@@ -63,6 +64,58 @@ def test_price_spike_peak_and_time_to_half() -> None:
     peak, half, day = m.price_spike(index, pre_day=50)
     assert (peak, day) == (12.0, 100)
     assert half == pytest.approx(10 / 365.25)
+
+
+def _prices(rows: dict[str, list[float]], commodity: str = "Dy_oxide") -> pd.DataFrame:
+    """A prices table: one daily index series per region."""
+    return pd.concat(
+        [
+            pd.DataFrame({"commodity": commodity, "region": r, "day": range(len(v)), "index": v})
+            for r, v in rows.items()
+        ],
+        ignore_index=True,
+    )
+
+
+def test_premium_peak_weights_regions_by_their_normal_trade() -> None:
+    """JP received 30 t and US 10 t before day 2: premium = (0.75·JP + 0.25·US) / CN."""
+    prices = _prices({"CN": [1, 1, 2, 2], "JP": [1, 1, 8, 4], "US": [1, 1, 4, 12]})
+    lanes = pd.DataFrame(
+        {
+            "commodity": "Dy_oxide",
+            "day": [0, 1, 0, 3],
+            "destination_country": ["JP", "JP", "US", "CN"],
+            "flow_t": [20.0, 10.0, 10.0, 99.0],
+        }
+    )
+    peak = m.premium_peak(prices, lanes, "Dy_oxide", "CN", weights_until=2, window=(2, 4))
+    assert peak == pytest.approx(max((0.75 * 8 + 0.25 * 4) / 2, (0.75 * 4 + 0.25 * 12) / 2))
+
+
+def test_volume_at_premium_counts_tonnes_by_their_destinations_index() -> None:
+    prices = _prices({"CN": [1, 1, 1], "JP": [1, 3, 1.5]})
+    lanes = pd.DataFrame(
+        {
+            "commodity": "Dy_oxide",
+            "day": [0, 1, 1, 2, 2],
+            "destination_country": ["JP", "JP", "CN", "JP", "CN"],
+            "flow_t": [5.0, 2.0, 40.0, 3.0, 50.0],
+        }
+    )
+    share = m.volume_at_premium(prices, lanes, "Dy_oxide", window=(1, 3), multiple=2.0)
+    assert share == pytest.approx(2.0 / 95.0)
+
+
+def test_index_rise_is_the_peak_after_the_shock_over_the_day_before() -> None:
+    prices = _prices({"CN": [1.0, 1.1, 1.2, 1.5, 1.4, 2.0]}, "NdPr_oxide")
+    assert m.index_rise(prices, "NdPr_oxide", "CN", day0=2, days=3) == pytest.approx(1.5 / 1.1)
+
+
+@pytest.mark.slow
+def test_backtest_2025_reports_every_target() -> None:
+    result = backtest(reps=1, suite="2025")
+    assert list(result.table()["check"]) == [t.label for t in TARGETS_2025]
+    assert result.scenario == "apr2025_licensing"
 
 
 def test_backtest_runs_and_reports_every_target() -> None:

@@ -1,5 +1,5 @@
 """Price response: demand relaxes towards index^−ε (or the floor) with its time constant, the
-running index equals the post-run `price_index` column, events mark a cut above 1 %."""
+market's running index is the post-run `price_index` column, events mark a cut above 1 %."""
 
 from __future__ import annotations
 
@@ -12,18 +12,16 @@ import pytest
 from sim.model.observe import observe
 from sim.model.policies.price_response import THRESHOLD
 from sim.runner import run_one, simulate
-from tests.policy_world import buyer, day, events, stockist, validate, world
+from tests.policy_world import buyer, day, events, held_from_cn, stockist, validate, world
 
 PREMIUM = 4.0
-#: A quota that never binds, in force from the start: the index is the premium on every day.
-LOOSE_QUOTA = {
-    "id": "loose",
-    "type": "export_control",
-    "exporter": "CN",
-    "commodities": ["magnet"],
-    "mode": "quota",
-    "quota": {"tonnes": 1e9},
-    "start": day(0),
+#: A ban holding every shipment from the start, lanes empty at the start and orders unmet at
+#: once: every order is unmet from day 0 (u = 1), so the index is the premium on every day.
+HELD = held_from_cn()
+FIXED_PRICES = {
+    "controlled_premium": PREMIUM,
+    "shortage_multiple": 1.0,  # premium only: the buyer runs out of stock, the index stays
+    "unmet_after_days": 0.0,
 }
 
 
@@ -36,9 +34,9 @@ def fixed_index(*policies: dict[str, Any], days: int = 200) -> dict[str, Any]:
         {"maker": stockist("CN")},
         {"oem": buyer("JP", {"maker": 1.0})},
         [("CN", "JP", 5.0)],
-        [LOOSE_QUOTA, *policies],
+        [HELD, *policies],
         days=days,
-        prices={"controlled_premium": PREMIUM},
+        prices=FIXED_PRICES,
     )
 
 
@@ -52,7 +50,6 @@ def test_demand_converges_to_index_power_minus_elasticity_with_its_time_constant
     policy = response(elasticity=eps, adjust_days=tau, floor=0.1)
     res = run_one(validate(fixed_index(policy)), 0, 1)
     assert list(res.buyers["price_index"]) == pytest.approx([PREMIUM] * 200, rel=1e-12)
-    assert res.buyers["shortage_t"].sum() == 0.0
     demand = res.buyers["demand_t"].to_numpy()
     assert list(demand) == pytest.approx(expected(PREMIUM**-eps, tau, 200), rel=1e-12)
     assert demand[-1] == pytest.approx(10.0 * 0.5, rel=1e-2)  # 4^-0.5 after ~7 time constants
@@ -87,8 +84,8 @@ def test_responses_on_one_point_multiply():
 
 
 def test_running_index_is_the_post_run_column_under_shortage():
-    """A 60-day outage with a control from day 30: scarcity and premium both move, demand with
-    them; the feed's daily index matches the column computed from the records afterwards."""
+    """A 60-day outage with a control holding shipments from day 30: scarcity and premium both
+    move, demand with them; the market's daily index is the column of the records."""
     outage = {
         "id": "halt",
         "type": "facility_outage",
@@ -96,7 +93,7 @@ def test_running_index_is_the_post_run_column_under_shortage():
         "start": day(0),
         "end": day(60),
     }
-    control = {**LOOSE_QUOTA, "start": day(30), "end": day(120)}
+    control = held_from_cn(30, end=day(120))
     doc = world(
         {"maker": stockist("CN")},
         {"oem": buyer("JP", {"maker": 1.0}), "oem2": buyer("JP", {"maker": 1.0}, rate_per_day=5.0)},
@@ -106,8 +103,10 @@ def test_running_index_is_the_post_run_column_under_shortage():
         prices={"rise_days": 20.0, "half_life_days": 60.0, "controlled_premium": 3.0},
     )
     net = simulate(validate(doc), 0, 1)
-    assert net.price_feed is not None
-    running = np.array(net.price_feed.groups[("magnet", "JP")].history)
+    assert net.market is not None
+    quote = net.market.quote("magnet", "JP")
+    assert quote is not None
+    running = np.array(quote.history)
     table = observe(net, 0).buyers
     for name in ("oem", "oem2"):  # one index for the country: both buyers see it
         column = table[table["buyer"] == name].sort_values("day")["price_index"].to_numpy()

@@ -6,6 +6,7 @@ import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sim.model.facility import Facility
     from sim.model.network import Network
     from sim.model.node import Node
 
@@ -78,9 +79,9 @@ def check(network: Network) -> list[str]:
             made = fac.stock(c).produced + wip.get(c, 0.0)
             if _off(made - activity * per, made):
                 bad.append(f"{fac.id} {c}: produced {made:.6g} t ≠ activity × yield")
-        for c, per in fac.inputs.items():
+        for c in fac.inputs:
             used = fac.stock(c).consumed
-            if _off(used - activity * per, used):
+            if _off(used - _recipe_use(fac, c), used):
                 bad.append(f"{fac.id} {c}: consumed {used:.6g} t ≠ activity × recipe")
     for buyer in network.buyers.values():
         for c, point in buyer.points.items():
@@ -88,6 +89,21 @@ def check(network: Network) -> list[str]:
             if _off(err, point.cum_demand):
                 bad.append(f"{buyer.id} {c}: demand − consumed − shortage = {err:.6g} t")
     return bad
+
+
+def _recipe_use(fac: Facility, commodity: str) -> float:
+    """Σ activity × use per unit over the batches, each with the recipe in force when it
+    started (the scenario's, then each recorded change from its batch on)."""
+    per = fac.base_inputs[commodity]
+    changes = [(i, p) for i, c, p in fac.recipe_changes if c == commodity]
+    total = 0.0
+    k = 0
+    for i, (_, _, activity, _) in enumerate(fac.activity_log):
+        while k < len(changes) and changes[k][0] <= i:
+            per = changes[k][1]
+            k += 1
+        total += activity * per
+    return total
 
 
 def _dispatch(network: Network) -> list[str]:

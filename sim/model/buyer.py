@@ -8,6 +8,7 @@ unmet demand accrues as shortage (lost production).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
@@ -50,9 +51,9 @@ class DemandPoint:
         # demand noise redrawn at the buyer's reviews (no process of its own) when the two
         # periods coincide: the same draws at the same instants, one event fewer per period
         self.noise_with_review = False
-        self.shock = 1.0  # multiplier set by demand-shock policies
-        self.response = 1.0  # share of demand left after substitution (demand response)
-        self.price_response = 1.0  # demand multiplier set by price-response policies
+        # demand multiplier of each policy that modifies this point, by policy id (absent: 1)
+        self.modifiers: dict[str, float] = {}
+        self.modifier = 1.0  # their product
         self.rate = rate_per_day
         self.last = 0.0
         self.cum_demand = 0.0
@@ -86,13 +87,27 @@ class DemandPoint:
         self.last = now
         self.trace.append(now, self.cum_demand, self.cum_shortage, stock.level)
 
+    def set_modifier(self, policy_id: str, factor: float, now: float) -> None:
+        """Set policy `policy_id`'s multiplier on this demand (1 removes it) from `now` on.
+
+        Every demand-modifying policy (shocks, substitution and thrift, price response) goes
+        through here; the demand rate is the base rate × growth × noise × the product of the
+        policies' factors, so they compose whatever order they act in."""
+        if factor < 0 or not math.isfinite(factor):
+            raise ValueError(f"demand modifier of {policy_id} must be finite and >= 0: {factor}")
+        if self.modifiers.get(policy_id, 1.0) == factor:
+            return
+        if factor == 1.0:
+            self.modifiers.pop(policy_id, None)
+        else:
+            self.modifiers[policy_id] = factor
+        self.modifier = math.prod(self.modifiers[k] for k in sorted(self.modifiers))
+        self.set_rate(now)
+
     def set_rate(self, now: float) -> None:
         self.advance(now)
         growth = (1.0 + self.growth) ** (now / 365.0) if self.growth else 1.0
-        self.rate = max(
-            0.0,
-            self.base_rate * growth * self.noise * self.shock * self.response * self.price_response,
-        )
+        self.rate = max(0.0, self.base_rate * growth * self.noise * self.modifier)
 
     def draw_noise(self) -> None:
         self.noise = max(0.0, 1.0 + self.noise_cv * float(self.rng.standard_normal()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +44,12 @@ class Facility(Node):
         super().__init__(network, node_id, country)
         self.stage = stage
         self.sets_origin = sets_origin
-        self.inputs = inputs
+        self.inputs = inputs  # per unit of activity, now (thrift policies may lower them)
+        self.base_inputs = dict(inputs)  # the scenario's recipe
+        # thrift factors per input by policy id, and (batch index, input, new use per unit)
+        # for each change: batches from that index on use the new recipe
+        self.input_factors: dict[str, dict[str, float]] = {}
+        self.recipe_changes: list[tuple[int, str, float]] = []
         self.outputs = outputs
         self.capacity = capacity  # t/yr per output
         # activity per day at nameplate: the tightest output
@@ -86,6 +92,20 @@ class Facility(Node):
     def can_ship(self) -> bool:
         """Whether an outage leaves the facility able to ship."""
         return self.outage_factor > 0.0
+
+    def set_input_factor(self, policy_id: str, commodity: str, factor: float) -> None:
+        """Scale the recipe's use of input `commodity` per unit made by `factor` for policy
+        `policy_id` (thrift); the factors of several policies multiply, 1 removes one. Applies
+        to production batches started from now on."""
+        factors = self.input_factors.setdefault(commodity, {})
+        if factor == 1.0:
+            factors.pop(policy_id, None)
+        else:
+            factors[policy_id] = factor
+        per = self.base_inputs[commodity] * math.prod(factors[k] for k in sorted(factors))
+        if per != self.inputs[commodity]:
+            self.inputs[commodity] = per
+            self.recipe_changes.append((len(self.activity_log), commodity, per))
 
     # --- process -------------------------------------------------------------------------
     def process(self) -> Generator[Any, Any, None]:

@@ -10,6 +10,7 @@ from sim.model.buyer import Buyer, DemandPoint
 from sim.model.custody import Custody
 from sim.model.facility import Facility, online_day
 from sim.model.lanes import Lane, LaneTable
+from sim.model.market import Market
 from sim.model.node import EPS, Node
 from sim.model.ordering import OrderingRule
 from sim.model.orders import Shipment
@@ -28,7 +29,6 @@ from sim.scenario.stages import origin_stages
 
 if TYPE_CHECKING:
     from sim.model.policies.licensing import LicenceRegister
-    from sim.model.prices import PriceFeed
 
 DEFAULT_FACILITY_SAFETY_DAYS = 30.0
 DEFAULT_LOT_REVIEWS = 2.0  # cover rule: the largest order is two review periods of use
@@ -52,7 +52,8 @@ class Network:
         self.custody = Custody(self)
         self.origin_stages = origin_stages(scenario)  # output takes the plant's country
         self.licensing: dict[str, LicenceRegister] = {}  # exporter -> licensing authority
-        self.price_feed: PriceFeed | None = None  # running price index, if a policy reads it
+        # prices of the scenario's `prices:` section, stepped daily once the run starts
+        self.market = Market(self) if scenario.prices is not None else None
         self._build()
 
     # --- services to nodes ---------------------------------------------------------------
@@ -294,6 +295,8 @@ class Network:
         env = self.ctx.env
         for p in self.policies:
             p.schedule()
+        if self.market is not None:
+            self.market.start()
         if self.scenario.initial_pipeline:
             seed_pipelines(self)
         for fac in self.facilities.values():

@@ -36,6 +36,7 @@ class Observation:
     events: pd.DataFrame  # replication, day, kind, subject, detail
     drawn: dict[str, float] = field(default_factory=dict)  # parameter key path -> drawn value
     arrivals: pd.DataFrame | None = None  # as `lanes`, tonnes by day of arrival
+    prices: pd.DataFrame | None = None  # commodity, region, day, index, price_usd_per_kg, ...
 
 
 def observe(network: Network, replication: int) -> Observation:
@@ -89,7 +90,11 @@ def observe(network: Network, replication: int) -> Observation:
             "detail": text([e.detail for e in ev]),
         }
     )
-    return Observation(buyers, lanes, events, dict(network.params.drawn), arrivals)
+    prices = None
+    if network.market is not None:
+        prices = network.market.table(days)
+        prices.insert(0, "replication", np.int64(replication))
+    return Observation(buyers, lanes, events, dict(network.params.drawn), arrivals, prices)
 
 
 def text(values: np.ndarray | list[str]) -> pd.Series:

@@ -48,5 +48,5 @@ def run_one(scenario: Scenario, replication: int, seed: int) -> ReplicationResul
     """One replication: same inputs, same result, whatever process runs it."""
     obs = observe(simulate(scenario, replication, seed), replication)
     return ReplicationResult(
-        replication, seed, obs.buyers, obs.lanes, obs.events, obs.drawn, obs.arrivals
+        replication, seed, obs.buyers, obs.lanes, obs.events, obs.drawn, obs.arrivals, obs.prices
     )

@@ -121,6 +121,12 @@ def _policies(s: Scenario) -> Found:
             if isinstance(p, DemandShock):
                 yield from _sign(f"{path}.multiplier", p.multiplier, strict=False)
             else:
+                for j, f in enumerate(p.recipes or []):
+                    if f not in s.facilities:
+                        yield f"{path}.recipes.{j}", _unknown("facility", f, s.facilities)
+                if p.trigger == "price" and s.prices is None:
+                    yield f"{path}.trigger", "trigger price needs a `prices:` section"
+                yield from _sign(f"{path}.price_above", p.price_above)
                 for key in ("lag_days", "rate_per_year", "decay_per_year"):
                     yield from _sign(f"{path}.{key}", getattr(p, key), strict=False)
                 yield from _sign(f"{path}.check_days", p.check_days)
@@ -314,8 +320,14 @@ def _prices(s: Scenario) -> Found:
     for j, c in enumerate(s.prices.commodities or []):
         if c not in s.commodities:
             yield f"prices.commodities.{j}", _unknown("commodity", c, s.commodities)
-    for key in ("rise_days", "half_life_days", "premium_days"):
+    for c, x in s.prices.reference_usd_per_kg.items():
+        if c not in s.commodities:
+            yield f"prices.reference_usd_per_kg.{c}", _unknown("commodity", c, s.commodities)
+        yield from _sign(f"prices.reference_usd_per_kg.{c}", x)
+    for key in ("rise_days", "half_life_days", "premium_days", "premium_half_life_days"):
         yield from _sign(f"prices.{key}", getattr(s.prices, key))
+    for key in ("unmet_after_days", "unmet_window_days"):
+        yield from _sign(f"prices.{key}", getattr(s.prices, key), strict=key != "unmet_after_days")
     for key in ("shortage_multiple", "controlled_premium"):
         value, shown = _lower(getattr(s.prices, key))
         if value < 1:

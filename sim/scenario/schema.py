@@ -639,11 +639,28 @@ class Stockpile(PolicyBase):
 
 
 class DemandResponse(PolicyBase):
-    """While a shortage persists, buyers substitute or thrift a growing share of demand."""
+    """While a shortage (or a high price) persists, buyers substitute or thrift a growing share
+    of demand — or plants use less of an input per unit made (`recipes:`)."""
 
     type: Literal["demand_response"]
-    buyers: list[str] | None = Field(default=None, description="Buyer ids (all if unset).")
+    buyers: list[str] | None = Field(
+        default=None, description="Buyer ids (all if unset; none when `recipes` is set)."
+    )
+    recipes: list[str] | None = Field(
+        default=None,
+        description="Plant ids whose recipe inputs among `commodities` shrink by the share "
+        "(thrift: e.g. less Dy/Tb per magnet); the policy then acts on these recipes, not on "
+        "buyers' demand.",
+    )
     commodities: list[str] | None = Field(default=None, description="All if unset.")
+    trigger: Literal["shortage", "price"] = Field(
+        default="shortage",
+        description="What counts as a spell: a shortage (unmet demand, or a plant's input stock "
+        "run out) or a market index above `price_above` in the node's country (needs `prices:`).",
+    )
+    price_above: AtLeastOne = Field(
+        default=2.0, description="With trigger price: index above which a spell runs."
+    )
     lag_days: NonNegativeDays = Field(default=90.0, description="Shortage days before a response.")
     rate_per_year: NonNegativePerYear = Field(
         default=0.10, description="Share of demand substituted per year of persistent shortage."
@@ -710,10 +727,19 @@ Policy = Annotated[
 
 
 class Prices(Strict):
-    """A scarcity price index per commodity and buyer country (1 = reference price)."""
+    """Market prices per commodity and region (buyer or plant country): a reference price in
+    USD/kg times an index that starts at 1 — a scarcity part driven by unmet demand and an
+    ex-exporter premium while an export control covers the commodity into the region."""
 
     commodities: list[str] | None = Field(
-        default=None, description="Commodities indexed (all demanded ones if unset)."
+        default=None,
+        description="Commodities priced (if unset: those buyers demand and those with a "
+        "reference price).",
+    )
+    reference_usd_per_kg: dict[str, PositiveUsdPerKg] = Field(
+        default_factory=dict,
+        description="Price at index 1 (before any shock), USD/kg, per commodity; commodities "
+        "without one have an index only.",
     )
     shortage_multiple: AtLeastOne = Field(
         default=10.0,
@@ -727,10 +753,26 @@ class Prices(Strict):
     controlled_premium: AtLeastOne = Field(
         default=2.5,
         description="Index multiple outside the exporter while an export control covers the "
-        "commodity into that country.",
+        "commodity into that region and all of the region's orders are unmet; an unmet share u "
+        "gives controlled_premium^u.",
     )
     premium_days: PositiveDays = Field(
-        default=30.0, description="Time constant of the premium's rise and fall."
+        default=30.0, description="Time constant of the premium's rise."
+    )
+    premium_half_life_days: PositiveDays | None = Field(
+        default=None,
+        description="Half-life of the premium's decline once orders are met again (if unset: "
+        "premium_days × ln 2, the rise's time constant).",
+    )
+    unmet_after_days: NonNegativeDays = Field(
+        default=14.0,
+        description="An order (or a shipment held by a policy) counts as unmet demand once it "
+        "has waited this many days.",
+    )
+    unmet_window_days: PositiveDays = Field(
+        default=30.0,
+        description="Unmet share = unmet tonnes / (unmet tonnes + tonnes received in this many "
+        "past days), per region.",
     )
 
 
@@ -764,8 +806,8 @@ class Scenario(Strict):
     policies: list[Policy] = Field(default_factory=list)
     prices: Prices | None = Field(
         default=None,
-        description="Optional scarcity price index, reported in the timeseries and followed "
-        "during the run by price_response policies.",
+        description="Optional market prices (USD/kg and index), reported in the timeseries and "
+        "followed during the run by price_response policies.",
     )
     risk: RiskSpec | None = Field(
         default=None,

@@ -121,3 +121,75 @@ def yearly_flow(
         rows = rows[rows["destination_country"] == destination]
     years = (pd.Timestamp(start) + pd.to_timedelta(rows["day"], unit="D")).dt.year
     return rows["flow_t"].groupby(years.to_numpy()).sum()
+
+
+def region_index(prices: pd.DataFrame, commodity: str) -> pd.DataFrame:
+    """Daily index of `commodity`, one column per region (the run's `prices` table)."""
+    rows = prices[prices["commodity"] == commodity]
+    return rows.pivot_table(index="day", columns="region", values="index", aggfunc="first")
+
+
+def premium_peak(
+    prices: pd.DataFrame,
+    lanes: pd.DataFrame,
+    commodity: str,
+    exporter: str,
+    weights_until: int,
+    window: tuple[int, int],
+) -> float:
+    """Largest ex-exporter premium of `commodity` over the days `window` [first, last): the mean
+    index of the regions outside `exporter`, weighted by the tonnes each received before day
+    `weights_until` (its normal share of trade), divided by the exporter's own index."""
+    index = region_index(prices, commodity)
+    into = lanes[(lanes["commodity"] == commodity) & (lanes["day"] < weights_until)]
+    tonnes = into.groupby("destination_country")["flow_t"].sum()
+    regions = [r for r in index.columns if r != exporter and tonnes.get(r, 0.0) > 0]
+    if not regions or exporter not in index.columns:
+        return math.nan
+    w = np.array([tonnes[r] for r in regions])
+    days = index.loc[window[0] : window[1] - 1]
+    outside = days[regions].to_numpy() @ w / w.sum()
+    return float(np.max(outside / days[exporter].to_numpy()))
+
+
+def volume_at_premium(
+    prices: pd.DataFrame,
+    lanes: pd.DataFrame,
+    commodity: str,
+    window: tuple[int, int],
+    multiple: float,
+) -> float:
+    """Share of the tonnes of `commodity` shipped to any region (domestic flows included) over
+    `window` whose destination's index was at least `multiple` on the day they left."""
+    rows = lanes[
+        (lanes["commodity"] == commodity) & (lanes["day"] >= window[0]) & (lanes["day"] < window[1])
+    ]
+    total = float(rows["flow_t"].sum())
+    if total <= 0:
+        return math.nan
+    index = region_index(prices, commodity)
+    keyed = index.stack()
+    at = keyed.reindex(list(zip(rows["day"], rows["destination_country"], strict=True)))
+    high = at.to_numpy(dtype=float) >= multiple
+    return float(rows["flow_t"].to_numpy()[high].sum()) / total
+
+
+def index_rise(prices: pd.DataFrame, commodity: str, region: str, day0: int, days: int) -> float:
+    """Largest index of `commodity` in `region` over the `days` after `day0`, as a multiple of
+    its value on the day before `day0`."""
+    index = region_index(prices, commodity)
+    if region not in index.columns:
+        return math.nan
+    series = index[region]
+    return float(series.loc[day0 : day0 + days - 1].max() / series.loc[day0 - 1])
+
+
+def yearly_mean_index(
+    prices: pd.DataFrame, commodity: str, region: str, start: dt.date
+) -> pd.Series:
+    """Calendar-year mean of the index of `commodity` in `region`."""
+    series = region_index(prices, commodity).get(region)
+    if series is None:
+        return pd.Series(dtype=float)
+    years = (pd.Timestamp(start) + pd.to_timedelta(series.index.to_numpy(), unit="D")).year
+    return series.groupby(years).mean()

@@ -1,6 +1,6 @@
 """Price response: demand that follows the scarcity price index of the buyer's country.
 
-At the end of every day (after the running index is stepped, `sim.model.prices.PriceFeed`) each
+At the end of every day (after the market is stepped, `sim.model.market.Market`) each
 covered demand point's multiplier m relaxes towards the target m* = max(floor, index^−ε) over
 the time since the last update: m ← m* + (m − m*)·exp(−Δt / adjust_days). Under a constant
 index, m(t) = m* + (1 − m*)·exp(−t / adjust_days) from activation. Demand is multiplied by m
@@ -15,7 +15,6 @@ import math
 from typing import TYPE_CHECKING
 
 from sim.model.policies.base import PolicyRuntime
-from sim.model.prices import PriceFeed
 from sim.scenario.schema import PriceResponse as PriceResponseSpec
 
 if TYPE_CHECKING:
@@ -46,23 +45,19 @@ class PriceResponse(PolicyRuntime):
             if (spec.commodities is None or c in spec.commodities)
             and (prices.commodities is None or c in prices.commodities)
         ]
-        self.feed = PriceFeed.of(network)
-        for point in self.points:
-            self.feed.track(point.commodity, point.buyer.country)
-        self.feed.listeners.append(self.update)
+        market = network.market
+        assert market is not None  # a `prices:` section, checked with the references
+        self.market = market
+        market.listeners.append(self.update)
         self.multiplier = dict.fromkeys(self.points, 1.0)
         self.last = 0.0
 
     def describe(self) -> str:
         return f"price response on {len(self.points)} demand points"
 
-    def schedule(self) -> None:
-        self.feed.start()
-        super().schedule()
-
     def target(self, point: DemandPoint) -> float:
         """Multiplier demand tends to at the current index."""
-        index = self.feed.index(point.commodity, point.buyer.country)
+        index = self.market.index(point.commodity, point.buyer.country)
         return max(self.floor, float(index**-self.elasticity))
 
     def activate(self) -> None:
@@ -89,12 +84,7 @@ class PriceResponse(PolicyRuntime):
             return
         ctx = self.network.ctx
         self.multiplier[point] = value
-        combined = 1.0
-        for p in self.network.policies:
-            if isinstance(p, PriceResponse) and point in p.multiplier:
-                combined *= p.multiplier[point]
-        point.price_response = combined
-        point.set_rate(ctx.now)
+        point.set_modifier(self.id, value, ctx.now)
         was, now_on = 1.0 - old > THRESHOLD, 1.0 - value > THRESHOLD
         if now_on and not was:
             ctx.recorder.event(ctx.now, "price_response_start", point.buyer.id, point.commodity)

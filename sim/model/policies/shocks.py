@@ -1,12 +1,11 @@
 """Generic shocks: facility outages (dated or random), lane closures and demand shocks.
 
 Overlapping outages of one facility combine to the lowest remaining capacity factor; overlapping
-demand shocks on one demand point multiply.
+demand shocks on one demand point multiply (each is one factor of the point's demand modifiers).
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from sim.model.policies.base import PolicyRuntime, matches
@@ -160,14 +159,11 @@ class DemandShock(PolicyRuntime):
         return f"demand × {self.multiplier:.4g} on {len(self.points)} demand points"
 
     def activate(self) -> None:
-        self._refresh()
+        now = self.network.ctx.now
+        for point in self.points:
+            point.set_modifier(self.id, self.multiplier, now)
 
     def deactivate(self) -> None:
-        self._refresh()
-
-    def _refresh(self) -> None:
         now = self.network.ctx.now
-        shocks = [p for p in self.network.policies if isinstance(p, DemandShock) and p.active]
         for point in self.points:
-            point.shock = math.prod(s.multiplier for s in shocks if point in s.points)
-            point.set_rate(now)
+            point.set_modifier(self.id, 1.0, now)

@@ -1,0 +1,231 @@
+"""The market: a price per commodity and region, stepped at the end of every day of a run.
+
+A region is a country. Its consumers of a commodity are the buyers that demand it and the
+plants whose recipe uses it. Each day the market measures, per commodity and region:
+- the buyers' shortfall fraction (unmet demand ÷ demand of the day);
+- the unmet order share u = U / (U + R): U the tonnes the consumers ordered that have waited
+  more than `unmet_after_days` (still open at a supplier, or held by a policy such as a licence
+  queue), R the tonnes they received over the last `unmet_window_days`;
+- the share c of the day an export control covers the commodity into the region;
+and steps the price law of `sim.model.prices` with unmet-demand fraction max(shortfall, u·(1 − c))
+(orders a control leaves unmet count towards the premium, not twice). The price in USD/kg is the commodity's
+`reference_usd_per_kg` times the index. Price-response policies read the market as listeners
+called after each day's step; the run's records carry the daily index of every priced pair.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from sim.model.node import EPS
+from sim.model.prices import IndexTerms, ScarcityIndex, controls_into, covered_day
+
+if TYPE_CHECKING:
+    from sim.model.buyer import DemandPoint
+    from sim.model.network import Network
+    from sim.model.node import Node
+    from sim.model.policies.export_control import ExportControl
+
+PRICE_COLUMNS = ["commodity", "region", "day", "index", "price_usd_per_kg", "unmet_share"]
+
+
+class Quote:
+    """The price of one commodity in one region: its consumers, inputs and daily history."""
+
+    def __init__(
+        self,
+        commodity: str,
+        region: str,
+        points: list[DemandPoint],
+        consumers: list[Node],
+        terms: IndexTerms,
+        reference: float,
+    ) -> None:
+        self.commodity = commodity
+        self.region = region
+        self.points = points
+        self.consumers = consumers  # every node of the region that orders the commodity
+        self.index = ScarcityIndex(terms)
+        self.reference = reference  # USD/kg at index 1 (nan: index only)
+        self.seen = [(0.0, 0.0) for _ in points]  # cumulative demand, shortage at the last step
+        self.received: list[float] = []  # cumulative tonnes received by the consumers, per day
+        self.controls: list[ExportControl] = []
+        self.history: list[float] = []
+        self.unmet_history: list[float] = []
+
+    @property
+    def price(self) -> float:
+        """USD/kg at the end of the last whole day (nan without a reference price)."""
+        return self.reference * self.index.value
+
+    def shortfall(self, now: float) -> float:
+        """Buyers' unmet demand ÷ demand since the last step (0 without buyers)."""
+        demand = short = 0.0
+        for i, point in enumerate(self.points):
+            point.advance(now)
+            d0, s0 = self.seen[i]
+            demand += point.cum_demand - d0
+            short += point.cum_shortage - s0
+            self.seen[i] = (point.cum_demand, point.cum_shortage)
+        return min(short / demand, 1.0) if demand > 0 else 0.0
+
+    def unmet_share(self, held: dict[tuple[str, str], float], before: float, window: int) -> float:
+        """U / (U + R): orders waiting since before `before` and held shipments (`held`, by
+        buyer id and commodity) against tonnes received over the last `window` days."""
+        c = self.commodity
+        waiting = 0.0
+        total = 0.0
+        for node in self.consumers:
+            total += node.stock(c).received
+            waiting += held.get((node.id, c), 0.0)
+            sourcing = node.sourcing.get(c)
+            if sourcing is None:
+                continue
+            for orders in sourcing.open_orders.values():
+                for o in orders:  # in time order: stop at the first placed too recently
+                    if o.placed >= before:
+                        break
+                    if o.remaining > EPS:
+                        waiting += o.remaining
+        self.received.append(total)
+        past = self.received[-1 - window] if len(self.received) > window else 0.0
+        got = total - past
+        return waiting / (waiting + got) if waiting > EPS else 0.0
+
+
+class Market:
+    """Every priced commodity × region of one replication (`network.market`)."""
+
+    def __init__(self, network: Network) -> None:
+        self.network = network
+        self.terms = IndexTerms.draw(network)
+        spec = network.scenario.prices
+        assert spec is not None
+        v = network.params.value
+        self.reference = {
+            c: v(x, f"prices.reference_usd_per_kg.{c}")
+            for c, x in sorted(spec.reference_usd_per_kg.items())
+        }
+        self.quotes: dict[tuple[str, str], Quote] = {}
+        self.listeners: list[Callable[[], None]] = []
+        self.window = max(1, round(self.terms.unmet_window))
+        self.started = False
+
+    def priced(self) -> list[str]:
+        """Commodities with a price: `prices.commodities`, else demanded or with a reference."""
+        spec = self.network.scenario.prices
+        assert spec is not None
+        if spec.commodities is not None:
+            return list(spec.commodities)
+        demanded = {c for b in self.network.buyers.values() for c in b.points}
+        return sorted(demanded | set(self.reference))
+
+    def _build(self) -> None:
+        net = self.network
+        for commodity in self.priced():
+            regions: dict[str, tuple[list[DemandPoint], list[Node]]] = {}
+            for b in net.buyers.values():
+                if commodity in b.points:
+                    pts, nodes = regions.setdefault(b.country, ([], []))
+                    pts.append(b.points[commodity])
+                    nodes.append(b)
+            for f in net.facilities.values():
+                if commodity in f.inputs:
+                    regions.setdefault(f.country, ([], []))[1].append(f)
+            for region, (pts, nodes) in sorted(regions.items()):
+                q = Quote(
+                    commodity,
+                    region,
+                    pts,
+                    nodes,
+                    self.terms,
+                    self.reference.get(commodity, math.nan),
+                )
+                q.controls = controls_into(net, commodity, nodes)
+                self.quotes[(commodity, region)] = q
+
+    def quote(self, commodity: str, region: str) -> Quote | None:
+        """The price of `commodity` in `region`, if it is priced there."""
+        return self.quotes.get((commodity, region))
+
+    def index(self, commodity: str, region: str) -> float:
+        """The index at the end of the last whole day (1 before the first day ends, and where
+        the commodity is not priced)."""
+        q = self.quotes.get((commodity, region))
+        return 1.0 if q is None else q.index.value
+
+    def start(self) -> None:
+        """Start stepping (once, when policies are scheduled: all of them exist by then)."""
+        if self.started:
+            return
+        self.started = True
+        self._build()
+        self.network.ctx.env.process(self._loop())
+
+    def _held(self) -> dict[tuple[str, str], float]:
+        """Tonnes held by policies longer than `unmet_after_days`, by buyer id and commodity."""
+        now = float(self.network.ctx.env.now)
+        before = now - self.terms.unmet_after
+        out: dict[tuple[str, str], float] = {}
+        for s, since in self.network.custody.since.items():
+            if since < before:
+                key = (s.buyer.id, s.commodity)
+                out[key] = out.get(key, 0.0) + s.quantity
+        return out
+
+    def step(self, now: float) -> None:
+        """End of a day: measure every region and step its index."""
+        held = self._held()
+        before = now - self.terms.unmet_after
+        for q in self.quotes.values():
+            f = q.shortfall(now)
+            u = q.unmet_share(held, before, self.window)
+            c = covered_day(q.controls, now) if q.controls else 0.0
+            # orders a control leaves unmet raise the premium; other unmet orders, scarcity
+            q.history.append(q.index.step(max(f, u * (1.0 - c)), c, u))
+            q.unmet_history.append(u)
+
+    def _loop(self) -> Generator[Any, Any, None]:
+        env = self.network.ctx.env
+        while True:
+            yield env.timeout(1.0)
+            self.step(float(env.now))
+            for listener in self.listeners:
+                listener()
+
+    def table(self, days: int) -> pd.DataFrame:
+        """Daily index, USD/kg price and unmet share of every priced commodity × region (days
+        the run did not reach repeat the last value; index 1 before the first step)."""
+        frames = []
+        for (commodity, region), q in sorted(self.quotes.items()):
+            index = daily(q.history, days, 1.0)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "commodity": commodity,
+                        "region": region,
+                        "day": np.arange(days, dtype=np.int64),
+                        "index": index,
+                        "price_usd_per_kg": q.reference * index,
+                        "unmet_share": daily(q.unmet_history, days, 0.0),
+                    }
+                )
+            )
+        if not frames:
+            return pd.DataFrame({c: [] for c in PRICE_COLUMNS})
+        return pd.concat(frames, ignore_index=True)
+
+
+def daily(history: list[float], days: int, first: float) -> np.ndarray:
+    """Value at the end of each day 0..days-1 (history[d] ends day d)."""
+    out = np.full(days, first)
+    n = min(len(history), days)
+    out[:n] = history[:n]
+    if 0 < n < days:
+        out[n:] = history[n - 1]
+    return out

@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.extends import read_chain
+from sim.scenario.levers import check_levers
 from sim.scenario.located import Loc, Shadow, flatten
 from sim.scenario.messages import validation_issues
 from sim.scenario.overrides import apply_overrides
@@ -58,7 +59,8 @@ def load(path: str | Path, sets: Sequence[str] = ()) -> LoadedScenario:
     except ValidationError as exc:
         problems += [where.problem(i.path, i.at, i.message) for i in validation_issues(exc, doc)]
         raise ScenarioError(_ordered(problems)) from None
-    for dotted, message in check_references(scenario):
+    dumped = scenario.model_dump(mode="json", by_alias=True) if scenario.levers else {}
+    for dotted, message in [*check_references(scenario), *check_levers(scenario.levers, dumped)]:
         at = to_path(doc, dotted)
         problems.append(where.problem(at, at, message))
     if problems:
@@ -72,8 +74,9 @@ def load_scenario(path: str | Path, sets: Sequence[str] = ()) -> Scenario:
 
 
 def scenario_sha256(scenario: Scenario) -> str:
-    """SHA-256 (hex) of the scenario's canonical JSON: independent of key order and formatting."""
-    data = scenario.model_dump(mode="json", by_alias=True)
+    """SHA-256 (hex) of the scenario's canonical JSON: independent of key order and formatting,
+    and of its `levers:` (which only say what the workshop page may change)."""
+    data = scenario.model_dump(mode="json", by_alias=True, exclude={"levers"})
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from sim.scenario.distributions import Fixed, Number, Triangular, Uniform, mean_of
+from sim.scenario.levers import Lever
 
 SCHEMA_VERSION: Literal[1] = 1
 
@@ -658,4 +659,8 @@ class Scenario(Strict):
         default=None,
         description="Optional scarcity price index, reported in the timeseries and followed "
         "during the run by price_response policies.",
+    )
+    levers: dict[Id, Lever] = Field(
+        default_factory=dict,
+        description="Values the workshop page offers to change (`minsim workshop`), by name.",
     )

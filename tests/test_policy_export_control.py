@@ -90,7 +90,7 @@ def test_ban_with_cancel_voids_orders_and_ships_nothing():
 # --- licences --------------------------------------------------------------------------------
 def test_licences_delay_by_review_and_approve_share_p():
     p, review, transit = 0.6, 20.0, 5.0
-    lic = {"review_days": review, "approval_rate": p}
+    lic = {"review_days": review, "approval_rate": p, "applications": "shipment"}
     doc = cn_to(
         ("oem", "JP"),
         transit=transit,
@@ -255,3 +255,33 @@ def test_origin_shares_are_shares_of_value_when_inputs_have_prices():
     net = simulate(validate(doc), 0, 1)
     origin = net.nodes["jp_cn_dy"].stock("magnet").origin
     assert origin["CN"] == pytest.approx(0.03 * 239 / (0.03 * 239 + 0.3 * 69))
+
+
+def test_defence_refusal_acts_on_a_japanese_magnet_made_from_chinese_dy():
+    """Refusal by end use reaches third-country products through their origin mix: a US
+    defence buyer of magnets made in Japan from Chinese Dy is refused (through the queue, one
+    contract application per 30 days), while a civil buyer of the same magnets is licensed and
+    a defence buyer of magnets made from Lynas Dy is not covered at all."""
+    lic = {
+        "review_days": 30,
+        "approval_rate": 1.0,
+        "rules": [{"sectors": ["defense"], "approval_rate": 0.0}],
+    }
+    ctrl = control(
+        "license",
+        destinations={"all_but": ["JP"]},
+        license=lic,
+        on_denied="cancel",
+        extraterritorial={"threshold": 0.001, "only": True},
+    )
+    doc = two_magnet_chains(ctrl)
+    doc["buyers"]["dod"] = buyer("US", {"jp_cn_dy": 1.0}, sector="defense")
+    doc["buyers"]["dod_lynas"] = buyer("US", {"jp_lynas_dy": 1.0}, sector="defense")
+    net = simulate(validate(doc), 0, 1)
+    denied = events(net, "licence_denied")
+    assert denied and all(d.startswith("jp_cn_dy->dod ") for _, _, d in denied)
+    assert all(t >= 30 for t, _, _ in denied)
+    assert departures(net, "jp_cn_dy", "dod") == []
+    assert net.buyers["dod"].withdrawn["magnet"] > 0  # refused shipments withdrawn, order void
+    assert sum(q for _, q in departures(net, "jp_cn_dy", "us_a")) > 1000  # civil: licensed
+    assert sum(q for _, q in departures(net, "jp_lynas_dy", "dod_lynas")) > 1000

@@ -79,11 +79,21 @@ def test_renewals_are_capped_then_snap_back():
 
 
 def test_suspended_licence_regime_releases_what_it_holds():
-    ctrl = {"mode": "license", "license": {"review_days": 1000}}
+    ctrl = {"mode": "license", "license": {"review_days": 1000}, "on_end": "release"}
     net = simulate(scenario("snap_back", ctrl=ctrl), 0, 1)
     arrivals = [t for t, _ in net.buyers["oem"].points["magnet"].arrivals]
     assert min(arrivals) == 100.0 + TRANSIT
     assert all(s.departed >= 200.0 for s in net.custody.held)
+
+
+def test_suspended_licence_regime_drains_by_default():
+    """Without `on_end: release` what is held waits for its decision (review 150 d from day 0:
+    lapsed on day 150, the regime being suspended then)."""
+    ctrl = {"mode": "license", "license": {"review_days": 150}}
+    net = simulate(scenario("snap_back", ctrl=ctrl), 0, 1)
+    arrivals = [t for t, _ in net.buyers["oem"].points["magnet"].arrivals]
+    assert min(arrivals) == 150.0 + TRANSIT
+    assert next(t for t, _, _ in events(net, "licence_lapsed")) == 150.0
 
 
 def test_random_expiry_frequency_and_common_random_numbers():

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sim.model.network import Network
+    from sim.model.node import Node
 
 REL_TOL = 1e-9
 
@@ -24,6 +25,17 @@ def _off(value: float, scale: float) -> bool:
     if not (math.isfinite(value) and math.isfinite(scale)):
         return True
     return abs(value) > REL_TOL * max(1.0, abs(scale))
+
+
+def ledger(node: Node, commodity: str) -> list[str]:
+    """The order ledger of `node` for `commodity`: every tonne ordered was received, was
+    withdrawn (order void) or is still on order — never two of these."""
+    ordered = node.ordered.get(commodity, 0.0)
+    err = ordered - node.received.get(commodity, 0.0) - node.withdrawn.get(commodity, 0.0)
+    err -= node.on_order.get(commodity, 0.0)
+    if _off(err, ordered):
+        return [f"{node.id} {commodity}: ordered − received − withdrawn − on order = {err:.6g} t"]
+    return []
 
 
 def check(network: Network) -> list[str]:
@@ -50,6 +62,7 @@ def check(network: Network) -> list[str]:
             err = node.on_order.get(c, 0.0) - open_qty - on_the_way
             if _off(err, node.ordered.get(c, 0.0)):
                 bad.append(f"{node.id} {c}: on-order book off by {err:.6g} t")
+            bad += ledger(node, c)
     bad += _dispatch(network)
     for (o, d), lane in network.lanes.items():
         in_transit = sum(sh.quantity for sh in lane.in_transit)

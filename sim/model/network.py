@@ -10,7 +10,7 @@ from sim.model.buyer import Buyer, DemandPoint
 from sim.model.custody import Custody
 from sim.model.facility import Facility, online_day
 from sim.model.lanes import Lane, LaneTable
-from sim.model.node import Node
+from sim.model.node import EPS, Node
 from sim.model.ordering import OrderingRule
 from sim.model.orders import Shipment
 from sim.model.params import Params
@@ -26,6 +26,7 @@ from sim.scenario.schema import Ordering, Scenario
 from sim.scenario.schema import Sourcing as SourcingSpec
 
 if TYPE_CHECKING:
+    from sim.model.policies.licensing import LicenceRegister
     from sim.model.prices import PriceFeed
 
 DEFAULT_FACILITY_SAFETY_DAYS = 30.0
@@ -47,6 +48,7 @@ class Network:
         self._gates: list[PolicyRuntime] = []
         self._interceptors: list[PolicyRuntime] = []
         self.custody = Custody(self)
+        self.licensing: dict[str, LicenceRegister] = {}  # exporter -> licensing authority
         self.price_feed: PriceFeed | None = None  # running price index, if a policy reads it
         self._build()
 
@@ -109,6 +111,13 @@ class Network:
             if gate.active:
                 allowed = min(allowed, gate.allowance(supplier, buyer, commodity))
         return allowed
+
+    def refuse(self, supplier: Node, buyer: Node, commodity: str) -> None:
+        """`supplier` could ship nothing of `commodity` to `buyer`: each active gate that
+        blocked it applies its rule for blocked orders (e.g. cancel them)."""
+        for gate in self._gates:
+            if gate.active and gate.allowance(supplier, buyer, commodity) <= EPS:
+                gate.refuse(supplier, buyer, commodity)
 
     # --- construction --------------------------------------------------------------------
     def _rule(self, spec: Ordering, path: str, cover_default: float) -> OrderingRule:

@@ -28,6 +28,10 @@ class Node:
         self.backlog: dict[str, deque[Order]] = {}
         self.on_order: dict[str, float] = {}
         self.ordered: dict[str, float] = {}  # total ever ordered, the scale of the on-order book
+        # orders void before arrival (cancelled at the supplier, or held shipments withdrawn):
+        # for every commodity, ordered − received − withdrawn − on order = 0
+        self.withdrawn: dict[str, float] = {}
+        self.received: dict[str, float] = {}
         self.sourcing: dict[str, Sourcing] = {}
 
     def __repr__(self) -> str:
@@ -66,6 +70,7 @@ class Node:
         net = self.network
         gated = net.gated
         now = net.ctx.env.now
+        refused: list[Node] = []
         for order in list(queue):
             level = stock.level
             if level <= EPS:
@@ -78,6 +83,8 @@ class Node:
             if gated:
                 allowed = net.allowance(self, order.buyer, commodity)
                 if allowed <= EPS:
+                    if order.buyer not in refused:
+                        refused.append(order.buyer)
                     continue
                 qty = min(qty, allowed)
             stock.ship(qty)
@@ -85,6 +92,8 @@ class Node:
             net.ship(Shipment(self, order.buyer, commodity, qty, stock.origin, now))
             if order.remaining <= EPS:
                 queue.remove(order)
+        for buyer in refused:  # after the loop: a refusal voids orders in this queue
+            net.refuse(self, buyer, commodity)
 
     def fill_all(self) -> None:
         for commodity in list(self.backlog):
@@ -102,35 +111,34 @@ class Node:
     # --- buying --------------------------------------------------------------------------
     def receive(self, shipment: Shipment) -> None:
         """A shipment arrives: stock up, on-order down."""
-        self.stock(shipment.commodity).receive(shipment.quantity, shipment.origin)
-        self.on_order[shipment.commodity] -= shipment.quantity
+        c, q = shipment.commodity, shipment.quantity
+        self.stock(c).receive(q, shipment.origin)
+        self.on_order[c] -= q
+        self.received[c] = self.received.get(c, 0.0) + q
+
+    def withdraw(self, commodity: str, qty: float) -> None:
+        """`qty` t on order will never come (order cancelled, held shipment withdrawn)."""
+        self.on_order[commodity] = self.on_order.get(commodity, 0.0) - qty
+        self.withdrawn[commodity] = self.withdrawn.get(commodity, 0.0) + qty
 
     def position(self, commodity: str) -> float:
-        """Inventory position: stock + on order, less what failing suppliers' shipments held
-        by policies (e.g. in a licence queue) may never bring."""
-        pos = self.stock(commodity).level + self.on_order.get(commodity, 0.0)
-        custody = self.network.custody
-        if custody.held:
-            sourcing = self.sourcing.get(commodity)
-            if sourcing is not None and sourcing.failing_until:
-                now = self.network.ctx.env.now
-                for shipment, _ in custody.held_for(self, commodity):
-                    if sourcing.failing_until.get(shipment.supplier, -1.0) > now:
-                        pos -= shipment.quantity
-        return pos
+        """Inventory position: stock + on order (held shipments included until they arrive or
+        are withdrawn)."""
+        return self.stock(commodity).level + self.on_order.get(commodity, 0.0)
 
     def check_suppliers(self, sourcing: Sourcing) -> None:
-        """Cancel orders stuck at late suppliers and start qualifying alternates. A supplier
-        is late when an order of ours, or a shipment of ours held by a policy, has waited
-        longer than the sourcing's patience."""
+        """Give up on late suppliers and start qualifying alternates. A supplier is late when
+        an order of ours has waited longer than the sourcing's patience, or a shipment of ours
+        held by a policy is that much later than expected (a licence review takes its
+        statutory time)."""
         now = self.network.ctx.env.now
         late = sourcing.late_suppliers(now)
         custody = self.network.custody
         if custody.held:
-            for shipment, since in custody.held_for(self, sourcing.commodity):
+            for shipment, due in custody.held_for(self, sourcing.commodity):
                 s = shipment.supplier
                 if (
-                    now - since > sourcing.patience
+                    now - due > sourcing.patience
                     and (s in sourcing.preferred or s in sourcing.alternates)
                     and s not in late
                     and sourcing.failing_until.get(s, -1.0) <= now
@@ -139,20 +147,51 @@ class Node:
         for supplier in late:
             self.drop_supplier(sourcing, supplier)
 
-    def drop_supplier(self, sourcing: Sourcing, supplier: Node) -> None:
-        """Cancel our open orders at `supplier`, mark it failing, start qualifying alternates."""
-        now = self.network.ctx.now
+    def cancel_orders(self, sourcing: Sourcing, supplier: Node) -> float:
+        """Cancel our open orders of `sourcing.commodity` at `supplier`; returns the tonnes."""
+        cancelled = 0.0
         for order in sourcing.open_orders.pop(supplier, []):
             if order.remaining > EPS:
                 supplier.cancel(order)
-                self.on_order[order.commodity] -= order.remaining
+                self.withdraw(order.commodity, order.remaining)
+                cancelled += order.remaining
                 order.remaining = 0.0
+        return cancelled
+
+    def withdraw_held(self, commodity: str, supplier: Node) -> float:
+        """Withdraw our shipments from `supplier` that policies hold (material back to the
+        supplier, order void); returns the tonnes."""
+        custody = self.network.custody
+        out = 0.0
+        for shipment, _ in custody.held_for(self, commodity):
+            if shipment.supplier is supplier:
+                out += shipment.quantity
+                custody.give_back(shipment)
+        return out
+
+    def drop_supplier(self, sourcing: Sourcing, supplier: Node) -> None:
+        """Give up on `supplier`: cancel our open orders there, mark it failing, start
+        qualifying alternates. Our shipments from it held by policies stay on order until we
+        can order elsewhere; then they are withdrawn (`switch_away`)."""
+        now = self.network.ctx.now
+        self.cancel_orders(sourcing, supplier)
         starting = sourcing.mark_failing(supplier, now)
+        self.switch_away(sourcing)
         rec = self.network.ctx.recorder
         rec.event(now, "supplier_failing", self.id, f"{supplier.id} {sourcing.commodity}")
         for alt in starting:
             rec.event(now, "qualification_started", self.id, f"{alt.id} {sourcing.commodity}")
             self.network.ctx.at(now + sourcing.qualification, _Qualify(self, sourcing, alt))
+
+    def switch_away(self, sourcing: Sourcing) -> None:
+        """Where new orders go elsewhere, withdraw what failing suppliers still hold for us
+        (orders and held shipments), so nothing is on order twice."""
+        now = self.network.ctx.now
+        weights = sourcing.weights(now)
+        for supplier, until in list(sourcing.failing_until.items()):
+            if until > now and supplier not in weights:
+                self.cancel_orders(sourcing, supplier)
+                self.withdraw_held(sourcing.commodity, supplier)
 
     def place_orders(self, commodity: str, quantity: float) -> None:
         """Split `quantity` across the current suppliers and send the orders."""
@@ -181,6 +220,7 @@ class _Qualify:
 
     def __call__(self) -> None:
         self.sourcing.qualify(self.supplier)
+        self.node.switch_away(self.sourcing)
         ctx = self.node.network.ctx
         ctx.recorder.event(
             ctx.now,

@@ -56,7 +56,7 @@ def observe(network: Network, replication: int) -> Observation:
                 point.stock.initial,
                 days,
             )
-            with np.errstate(divide="ignore", invalid="ignore"):
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 d["days_of_cover"] = np.where(
                     d["demand_t"] > 0, d["inventory_t"] / d["demand_t"], np.nan
                 )

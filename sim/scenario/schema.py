@@ -294,6 +294,29 @@ class License(Strict):
         description="Terms by destination and end use; the first matching rule overrides the "
         "defaults above (e.g. sector defense refused).",
     )
+    applications: Literal["contract", "shipment"] = Field(
+        default="contract",
+        description="contract: one application per supplier→buyer pair covers the shipments of "
+        "the pair held within `contract_days` of filing; shipment: one application per shipment.",
+    )
+    contract_days: Number = Field(
+        default=30.0,
+        description="Days after filing during which held shipments of the pair join the same "
+        "contract application; a later one files a new application.",
+    )
+    capacity_per_week: Number | None = Field(
+        default=None,
+        description="Decisions the licensing authority makes per week at most (drawn once per "
+        "replication); applications are decided first filed, first decided, never before "
+        "their review time. Unset: no limit.",
+    )
+
+
+class QuotaTranche(Strict):
+    """One batch of a quota period: issued `day` days after the period starts."""
+
+    day: Annotated[float, Field(ge=0)] = Field(description="Days after the period start.")
+    share: Share = Field(description="Share of the period's tonnes in this batch.")
 
 
 class Quota(Strict):
@@ -301,6 +324,17 @@ class Quota(Strict):
 
     tonnes: Number = Field(description="Tonnes of covered commodities per period.")
     period_days: Number = Field(default=365.0, description="Length of a quota period.")
+    pace: Literal["even", "upfront"] = Field(
+        default="even",
+        description="even: each tranche accrues evenly from its issue to the end of the period, "
+        "so exporters ship across the period; upfront: a tranche can be shipped at once (first "
+        "come, first served).",
+    )
+    tranches: list[QuotaTranche] = Field(
+        default_factory=lambda: [QuotaTranche(day=0.0, share=1.0)],
+        description="Dated batches of the quota: days after the period start and share of the "
+        "period's tonnes; shares sum to at most 1.",
+    )
     allocation: Literal["pooled", "shares"] = Field(
         default="pooled",
         description="pooled: one quota, first come first served across destinations; shares: "
@@ -318,6 +352,9 @@ class Quota(Strict):
             raise ValueError("allocation shares needs `shares`")
         if sum(self.shares.values()) > 1 + 1e-9:
             raise ValueError(f"shares must sum to at most 1 (got {sum(self.shares.values()):g})")
+        total = sum(t.share for t in self.tranches)
+        if total > 1 + 1e-9:
+            raise ValueError(f"tranche shares must sum to at most 1 (got {total:g})")
         return self
 
 
@@ -370,6 +407,14 @@ class ExportControl(PolicyBase):
         "cancel, and the buyer drops the supplier at once and qualifies its alternates.",
     )
     extraterritorial: Extraterritorial | None = None
+    on_end: Literal["drain", "release"] = Field(
+        default="drain",
+        description="When the control lifts. drain: applications still pending keep being "
+        "reviewed (under the terms of a later control of the same exporter that covers them, if "
+        "one is active) and held shipments leave only when decided; orders waiting at suppliers "
+        "are served as stock allows. release: everything held leaves at once (customs lifting a "
+        "ban).",
+    )
 
     @model_validator(mode="after")
     def _scope(self) -> ExportControl:

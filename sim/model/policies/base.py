@@ -113,6 +113,10 @@ class PolicyRuntime:
         active; the default follows `admits`."""
         return math.inf if self.admits(supplier, buyer, commodity) else 0.0
 
+    def refuse(self, supplier: Node, buyer: Node, commodity: str) -> None:
+        """Called after `allowance` let nothing of `commodity` go from `supplier` to `buyer`:
+        apply the policy's rule for blocked orders (by default they wait)."""
+
     def intercept(self, shipment: Shipment) -> bool:
         """Dispatch step, only while active: return True to take custody of `shipment` (it
         then must end up released or returned through `network.custody`)."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.model.node import EPS
 from sim.model.policies.base import PolicyRuntime, matches
 from sim.model.policies.licensing import LicenceOffice
 from sim.model.policies.quota import QuotaBook
@@ -71,7 +70,6 @@ class ExportControl(PolicyRuntime):
         self.office = (
             LicenceOffice(self, spec.license or License()) if spec.mode == "license" else None
         )
-        self._refusals: set[tuple[str, str, str]] = set()
 
     def describe(self) -> str:
         return f"{self.exporter} {self.spec.mode} on {', '.join(sorted(self.covered))}"
@@ -90,45 +88,27 @@ class ExportControl(PolicyRuntime):
 
     # --- at the supplier -----------------------------------------------------------------
     def allowance(self, supplier: Node, buyer: Node, commodity: str) -> float:
+        """Tonnes the control lets `supplier` ship to `buyer` now (a pure query)."""
         if not self.covers(supplier, buyer, commodity, supplier.stock(commodity).origin):
             return float("inf")
         if self.quota is not None:
             return self.quota.remaining(buyer)
         if self.office is not None:
             return float("inf")
-        if self.spec.on_denied != "hold":
-            self._refuse_later(supplier, buyer, commodity)
         return 0.0
 
-    def _refuse_later(self, supplier: Node, buyer: Node, commodity: str) -> None:
-        """Cancel the buyer's orders at the supplier once the supplier's current fill is done."""
-        key = (supplier.id, buyer.id, commodity)
-        if key in self._refusals:
-            return
-        self._refusals.add(key)
-
-        def refuse() -> None:
-            self._refusals.discard(key)
-            if self.active:
-                self.refuse(supplier, buyer, commodity)
-
-        self.network.ctx.at(self.network.ctx.now, refuse)
-
     def refuse(self, supplier: Node, buyer: Node, commodity: str) -> None:
-        """Apply `on_denied` (cancel or resource) to the buyer's open orders at `supplier`."""
+        """A ban blocked the buyer's orders at `supplier`: apply `on_denied` (hold: they wait;
+        cancel: they are void; resource: the buyer also drops the supplier)."""
+        if self.spec.mode != "ban" or self.spec.on_denied == "hold":
+            return
         sourcing = buyer.sourcing.get(commodity)
         if sourcing is None or supplier not in sourcing.suppliers():
             return
         if self.spec.on_denied == "resource":
             buyer.drop_supplier(sourcing, supplier)
             return
-        cancelled = 0.0
-        for order in sourcing.open_orders.pop(supplier, []):
-            if order.remaining > EPS:
-                supplier.cancel(order)
-                buyer.on_order[commodity] -= order.remaining
-                cancelled += order.remaining
-                order.remaining = 0.0
+        cancelled = buyer.cancel_orders(sourcing, supplier)
         if cancelled > 0:
             self.network.ctx.recorder.event(
                 self.network.ctx.now,
@@ -159,6 +139,6 @@ class ExportControl(PolicyRuntime):
         if self.quota is not None:
             self.quota.stop()
         if self.office is not None:
-            self.office.release_all()
+            self.office.lifted(release=self.spec.on_end == "release")
         for node in list(self.network.nodes.values()):
             node.fill_all()

@@ -16,7 +16,7 @@ WORKSHOP_PORT ?= 0
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev,dask,notebooks,workshop]"
+	$(BIN)/python -m pip install -q -e ".[dev,dask,notebooks,sensitivity,workshop]"
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from sim.runner.compare import compare
     from sim.runner.ensemble import resume, run, run_to_dir
     from sim.runner.replicate import run_one
+    from sim.runner.sensitivity import sensitivity
     from sim.runner.sweep import sweep
     from sim.scenario.loader import load, load_scenario
 
@@ -28,6 +29,7 @@ _API = {
     "run": "sim.runner.ensemble",
     "run_one": "sim.runner.replicate",
     "run_to_dir": "sim.runner.ensemble",
+    "sensitivity": "sim.runner.sensitivity",
     "sweep": "sim.runner.sweep",
 }
 
@@ -40,6 +42,7 @@ __all__ = [
     "run",
     "run_one",
     "run_to_dir",
+    "sensitivity",
     "sweep",
 ]
 

@@ -55,9 +55,8 @@ def test_schema_problems_of_policies(tmp_path):
             at_expiry: {renew: 0.7, snap_back: 0.7}
         """,
     ) == [
-        "10 › policies.ctrl.license.approval_rate: must be between 0 and 1 (got 1.4)",
-        "11 › policies.ctrl.license.rules.0.approval_rate: "
-        "must be between 0 and 1 (got uniform from 0.5 to 1.2)",
+        "10 › policies.ctrl.license.approval_rate: must be <= 1 (got 1.4)",
+        "11 › policies.ctrl.license.rules.0.approval_rate: must be <= 1 (got high=1.2)",
         "12 › policies.late: end (2025-01-01) must be after start (2025-06-01)",
         "19 › policies.q: mode quota needs `quota`",
         "25 › policies.pause: a suspension needs an `end` (its expiry date)",

@@ -27,7 +27,10 @@ def test_field_tables_cover_every_model() -> None:
     tables = field_tables()
     for model in ("Scenario", "Facility", "Sourcing", "FacilityOutage", "LaneClosure", "Lognormal"):
         assert f"\n### {model}\n" in f"\n{tables}"
-    assert "| `capacity` | map of name → number or distribution | required |" in tables
+    assert (
+        "| `capacity` | map of name → number or distribution (> 0, ≤ 1000000000) | required |"
+        in tables
+    )
 
 
 def test_guide_example_is_tiny(tmp_path) -> None:

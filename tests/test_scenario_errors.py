@@ -326,6 +326,7 @@ def test_problem_located_in_the_file_that_set_the_key(tmp_path, capsys) -> None:
     assert problems(capsys, str(path), "--set", "lanes.1.transit_days=x") == [
         "--set › lanes.1.transit_days: expected a number (got 'x')",
         f"{path}:2 › seed: must be >= 0 (got -3)",
+        f"{base}:23 › facilities.mine.capacity.NdPr_oxide: must be > 0 (got -1)",
     ]
     assert problems(capsys, str(path), "--set", "seed=1") == [
         f"{base}:23 › facilities.mine.capacity.NdPr_oxide: must be > 0 (got -1)"
@@ -347,7 +348,7 @@ def test_bad_overrides(capsys) -> None:
         "--set › expected KEY=VALUE (got 'seed')",
         "--set › horizon.start.day: cannot set 'day' inside horizon.start, which is 2025-01-01",
         "--set › description: cannot read value '[unclosed': "
-        "expected ',' or ']', but got '<stream end>'",
+        "expected ',' or ']', but got '<stream end>' (column 10)",
         "--set › extends: extends is resolved before --set; it cannot be overridden",
     ]
 

@@ -34,9 +34,12 @@ def test_precedence_base_child_set(tmp_path) -> None:
 
 
 def test_chain_of_extends(tmp_path) -> None:
-    middle = child_of_tiny(tmp_path, "seed: 2\nname: middle\n", name="middle.yaml")
     (tmp_path / "sub").mkdir()
-    top = write(tmp_path / "sub", "top.yaml", "extends: ../middle.yaml\nseed: 3\n")
+    child_of_tiny(tmp_path, "")  # tiny.yaml beside the top file
+    middle = write(
+        tmp_path / "sub", "middle.yaml", "extends: ../tiny.yaml\nseed: 2\nname: middle\n"
+    )
+    top = write(tmp_path, "top.yaml", "extends: sub/middle.yaml\nseed: 3\n")
     loaded = load(top)
     assert (loaded.scenario.name, loaded.scenario.seed) == ("middle", 3)
     assert loaded.files == (top, middle, tmp_path / "tiny.yaml")

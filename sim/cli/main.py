@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -125,12 +127,59 @@ def _run(args: argparse.Namespace, argv: list[str]) -> _Output:
             progress.close()
     out_dir = done.out
     from sim.report import build_report
+    from sim.results.io.risk import run_risk, write_risk
 
+    write_risk(out_dir, run_risk(out_dir))
     build_report(out_dir)
+    result = _Output(err=_short_of_precision(out_dir))
+    if args.quiet:
+        return result
+    reps = f"{done.reps} replication{'' if done.reps == 1 else 's'}"
+    result.out.append(f"results in {out_dir} ({reps}, seed {done.seed})")
+    return result
+
+
+def _short_of_precision(out_dir: Path) -> list[str]:
+    m = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    worst = m.get("precision_reached")
+    if m.get("reps_requested") != "auto" or m.get("converged", True):
+        return []
+    return [
+        f"warning: stopped at the cap of {m.get('max_reps')} replications short of the "
+        f"precision {m.get('precision')}: the widest relative half-width is {worst:.2g} "
+        f"({', '.join(m.get('not_converged') or [])}); raise --max-reps or loosen --precision"
+    ]
+
+
+def _risk(args: argparse.Namespace, argv: list[str]) -> _Output:
+    from sim.results.io.risk import run_risk, write_risk
+    from sim.results.risk import most_exposed
+
+    table = run_risk(
+        args.dir,
+        thresholds_pct=args.thresholds,
+        by=args.by,
+        window_days=args.window,
+        cvar_level=args.level,
+    )
+    path = write_risk(args.dir, table)
     if args.quiet:
         return _Output()
-    reps = f"{done.reps} replication{'' if done.reps == 1 else 's'}"
-    return _Output(out=[f"results in {out_dir} ({reps}, seed {done.seed})"])
+    lines = [f"wrote {path} ({len(table)} rows)"]
+    for by in ("buyer", "country", "sector"):
+        top = most_exposed(table, by, args.top)
+        if not len(top):
+            lines.append(f"no {by} runs short")
+            continue
+        lines.append(f"most exposed by {by} (mean total shortage, t, 95 % CI; CVaR; P by date):")
+        for r in top.to_dict("records"):
+            ps = "  ".join(f"{k} {r[k]:.0%}" for k in r if k.startswith("p>"))
+            when = f" by {r['by']}" if "by" in r else ""
+            lines.append(
+                f"  {r['group']} {r['commodity']}: {r['shortage_t']:,.0f} "
+                f"[{r['ci_low']:,.0f}, {r['ci_high']:,.0f}]  CVaR {r['cvar_t']:,.0f} t  {ps}{when}"
+            )
+    return _Output(out=lines)
 
 
 def _compare(args: argparse.Namespace, argv: list[str]) -> _Output:
@@ -171,6 +220,60 @@ def _sweep(args: argparse.Namespace, argv: list[str]) -> _Output:
         f"  {r.settings}: {r.shortage_pct_mean:.2f} % [{r.ci_low:.2f}, {r.ci_high:.2f}]"
         for r in t.itertuples()
     ]
+    return _Output(out=lines)
+
+
+def _sensitivity(args: argparse.Namespace, argv: list[str]) -> _Output:
+    from sim.report import build_report
+    from sim.runner.sensitivity import sensitivity, write_sensitivity
+
+    started = dt.datetime.now(dt.UTC)
+    clock = time.perf_counter()
+    loaded = load(args.scenario, args.set)
+    res = sensitivity(
+        loaded.scenario,
+        args.method,
+        args.samples,
+        inputs=args.inputs or (),
+        outputs=args.outputs or (),
+        reps=args.reps,
+        seed=args.seed,
+        workers=args.workers,
+        scheduler=args.scheduler,
+    )
+    out_dir = args.out or Path("runs") / f"sensitivity-{loaded.scenario.name}"
+    write_sensitivity(
+        res,
+        out_dir,
+        loaded.scenario,
+        scenario_file=str(loaded.path),
+        document=loaded.document,
+        reps=args.reps,
+        command=["minsim", *argv],
+        started=started,
+    )
+    build_report(out_dir)
+    if args.quiet:
+        return _Output()
+    wall = time.perf_counter() - clock
+    lines = [
+        f"results in {out_dir} ({len(res.design)} design points × {args.reps} replication"
+        f"{'s' if args.reps != 1 else ''}, {len(res.design.columns)} inputs, {wall:.0f} s)"
+    ]
+    for output in res.outputs.columns[: 1 if not args.outputs else None]:
+        top = res.ranked(str(output)).head(args.top)
+        lines.append(f"{output}: most influential inputs")
+        for r in top.to_dict("records"):
+            if res.method == "sobol":
+                lines.append(
+                    f"  {r['input']}: ST {r['ST']:.2f} [{r['ST_low']:.2f}, {r['ST_high']:.2f}]"
+                    f"  S1 {r['S1']:.2f}"
+                )
+            else:
+                lines.append(
+                    f"  {r['input']}: mu* {r['mu_star']:.3g} "
+                    f"[{r['mu_star_low']:.3g}, {r['mu_star_high']:.3g}]  sigma {r['sigma']:.3g}"
+                )
     return _Output(out=lines)
 
 
@@ -323,6 +426,62 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(command=_sweep)
 
     p = sub.add_parser(
+        "sensitivity",
+        parents=[debug],
+        help="global sensitivity of the shortage to every uncertain input",
+        description="Sobol' or Morris global sensitivity (SALib; pip install "
+        "'minsim[sensitivity]') over every distribution a replication draws, by key path, or "
+        "the --inputs given. Each design point fixes those inputs and runs the same "
+        "replications under the same seed (common random numbers). Writes sensitivity.csv "
+        "(S1, ST with 95 %% intervals, or mu*, sigma), design.csv, a ranked chart and a report.",
+    )
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    p.add_argument("--method", choices=("sobol", "morris"), default="morris", help="default morris")
+    p.add_argument(
+        "--samples",
+        type=_int_at_least(2),
+        metavar="N",
+        help="Sobol': base samples N (a power of 2; N × (inputs + 2) points, default 64); "
+        "Morris: trajectories (N × (inputs + 1) points, default 10)",
+    )
+    p.add_argument(
+        "--inputs", nargs="+", metavar="KEY", help="key paths of the inputs (default: all)"
+    )
+    p.add_argument(
+        "--outputs",
+        nargs="+",
+        metavar="[METRIC:]TARGET",
+        help="outputs: TARGET total, a buyer id or buyer/commodity; METRIC shortage_pct "
+        "(default, %% of demand over the horizon) or shortage_t (default: total and each buyer)",
+    )
+    p.add_argument(
+        "--reps",
+        type=_int_at_least(1),
+        default=1,
+        metavar="R",
+        help="replications per design point, the same at every point (default 1)",
+    )
+    p.add_argument(
+        "--seed", type=_int_at_least(0), metavar="S", help="root seed (default: the scenario's)"
+    )
+    p.add_argument(
+        "--workers",
+        type=_int_at_least(1),
+        metavar="K",
+        help="local worker processes (default one per core; 1 runs in this process)",
+    )
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster")
+    p.add_argument(
+        "--out", type=Path, metavar="DIR", help="output directory (default runs/sensitivity-<name>)"
+    )
+    p.add_argument(
+        "--top", type=_int_at_least(1), default=5, metavar="N", help="inputs printed per output"
+    )
+    _add_set(p)
+    p.add_argument("--quiet", action="store_true", help="print nothing on success")
+    p.set_defaults(command=_sensitivity)
+
+    p = sub.add_parser(
         "report",
         parents=[debug],
         help="write report.html for an output directory",
@@ -332,6 +491,30 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("dir", type=Path, metavar="DIR", help="output directory")
     p.add_argument("--quiet", action="store_true", help="print nothing on success")
     p.set_defaults(command=_report)
+
+    p = sub.add_parser(
+        "risk",
+        parents=[debug],
+        help="write risk metrics (risk.csv) of a run directory",
+        description="Compute DIR/risk.csv from a run directory: per buyer × commodity and "
+        "by country and sector, P(shortage > x %% of demand over a window ending by date T) "
+        "with Wilson intervals, mean total shortage with t intervals, its CVaR, and the value "
+        "of lost production where the scenario's risk.lost_value declares one. The grid comes "
+        "from the scenario's risk: section unless given here. P needs the run's "
+        "timeseries.parquet.",
+    )
+    p.add_argument("dir", type=Path, metavar="DIR", help="run output directory")
+    p.add_argument(
+        "--thresholds", type=_floats, metavar="X,...", help="shortage thresholds, %% of demand"
+    )
+    p.add_argument("--by", type=_dates, metavar="DATE,...", help="dates T, e.g. 2026-12-31")
+    p.add_argument("--window", type=_int_at_least(1), metavar="DAYS", help="window length, days")
+    p.add_argument("--level", type=_level, metavar="A", help="CVaR level (default 0.95)")
+    p.add_argument(
+        "--top", type=_int_at_least(1), default=5, metavar="N", help="rows printed per grouping"
+    )
+    p.add_argument("--quiet", action="store_true", help="print nothing on success")
+    p.set_defaults(command=_risk)
 
     p = sub.add_parser(
         "backtest",
@@ -401,6 +584,38 @@ def _int_at_least(low: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def _floats(text: str) -> list[float]:
+    try:
+        values = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected numbers separated by commas (got {text!r})"
+        ) from None
+    bad = [v for v in values if not 0 <= v < 100]
+    if bad or not values:
+        raise argparse.ArgumentTypeError(f"thresholds are % of demand in [0, 100) (got {text!r})")
+    return values
+
+
+def _level(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number (got {text!r})") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, e.g. 0.95 (got {value})")
+    return value
+
+
+def _dates(text: str) -> list[dt.date]:
+    try:
+        return [dt.date.fromisoformat(v.strip()) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected dates YYYY-MM-DD, comma-separated (got {text!r})"
+        ) from None
 
 
 def _one_line(exc: BaseException) -> str:

@@ -154,13 +154,17 @@ class Network:
         v = self.params.value
         start = sc.horizon.start
         inputs = {c: v(x, f"{path}.recipe.inputs.{c}") for c, x in f.recipe.inputs.items()}
+        capacity = {c: v(x, f"{path}.capacity.{c}") for c, x in f.capacity.items()}
         if f.recipe.outputs is not None:
             outputs = {c: v(x, f"{path}.recipe.outputs.{c}") for c, x in f.recipe.outputs.items()}
         elif len(inputs) == 1 and sc.commodities[next(iter(inputs))].basket:
             basket = sc.commodities[next(iter(inputs))].basket or {}
             outputs = dict(basket)
         else:
-            outputs = {c: 1.0 for c in f.capacity}
+            # each output at the capacity written for it: one tonne of activity makes the
+            # largest output and the others in proportion
+            largest = max(capacity.values())
+            outputs = {c: cap / largest for c, cap in capacity.items()}
         review = v(f.ordering.review_days, f"{path}.ordering.review_days")
         transit = max(
             (self._mean_transit(fid, f.country, s) for s in f.sourcing.values()), default=0.0
@@ -175,7 +179,7 @@ class Network:
             f.stage,
             inputs=inputs,
             outputs=outputs,
-            capacity={c: v(x, f"{path}.capacity.{c}") for c, x in f.capacity.items()},
+            capacity=capacity,
             ordering=rule,
             output_cover_days=v(f.output_cover_days, f"{path}.output_cover_days"),
             growth_per_year=v(f.growth_per_year, f"{path}.growth_per_year"),

@@ -7,9 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from sim._version import __version__
-from sim.plotting.common import png_bytes
+from sim.plotting.common import Figure, png_bytes
 from sim.report import html
 from sim.report.figures import FIGURES, marks
+from sim.report.first_screen import first_screen, full_table
+from sim.report.risk import risk_section
+from sim.report.sensitivity import sensitivity_sections
+from sim.report.sources import changes_section, settings_section, sources_section
 from sim.report.tables import formatted, headline, policy_table
 from sim.results.io.atomic import write_atomic
 from sim.results.io.reader import OutputDir, read_output_dir
@@ -21,12 +25,21 @@ _LEFT = ("scenario", "variant", "buyer", "commodity", "settings", "id", "type", 
 def build_report(path: str | Path) -> Path:
     """Write DIR/figures/*.png and DIR/report.html (each atomically) from DIR's tables."""
     out = read_output_dir(path)
-    figs = []
-    for name, caption, fig in FIGURES[out.kind](out):
+
+    def embed(name: str, caption: str, fig: Figure) -> str:
         png = png_bytes(fig)
         write_atomic(out.path / "figures" / name, png)
-        figs.append(html.figure(png, caption, name))
-    page = html.page(_title(out), _subtitle(out), _sections(out, figs))
+        return html.figure(png, caption, name)
+
+    if out.kind == "sensitivity":
+        sections = [*sensitivity_sections(out, embed), ("Provenance", _provenance(out))]
+    else:
+        first = first_screen(out, marks(out), embed) if out.kind == "run" else ""
+        figs = [embed(name, caption, fig) for name, caption, fig in FIGURES[out.kind](out)]
+        sections = _sections(out, figs)
+        if first:
+            sections.insert(0, ("Who runs short", first))
+    page = html.page(_title(out), _subtitle(out), sections)
     return write_atomic(out.path / REPORT, page)
 
 
@@ -36,11 +49,19 @@ def _title(out: OutputDir) -> str:
         return "minsim comparison: " + " vs ".join(s["label"] for s in m.get("scenarios", []))
     if out.kind == "sweep":
         return f"minsim sweep: {m.get('scenario', '')}"
+    if out.kind == "sensitivity":
+        return f"minsim sensitivity ({m.get('method')}): {m.get('scenario', '')}"
     return f"minsim run: {m.get('scenario', '')}"
 
 
 def _subtitle(out: OutputDir) -> str:
     m = out.manifest
+    if out.kind == "sensitivity":
+        return (
+            f"{m.get('points')} design points × {m.get('reps')} replication(s), root seed "
+            f"{m.get('seed')}; minsim {m.get('version')}; report written "
+            f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+        )
     return (
         f"{m.get('reps')} replications, root seed {m.get('seed')}; minsim {m.get('version')}; "
         f"report written {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
@@ -72,12 +93,15 @@ def _sections(out: OutputDir, figs: list[str]) -> list[tuple[str, str]]:
                 "(same random numbers).</p>" + html.table(formatted(t), _LEFT),
             )
         )
+    table = headline(metrics, group)
     sections.append(
         (
             "Headline metrics" + (" (baseline)" if out.kind == "sweep" else ""),
-            html.table(headline(metrics, group), _LEFT) + note,
+            (full_table(table, _LEFT) if out.kind == "run" else html.table(table, _LEFT)) + note,
         )
     )
+    if out.kind == "run":
+        sections.append(("Risk", risk_section(out.tables.get("risk"), int(out.manifest["reps"]))))
     if out.kind == "compare" and "differences" in out.tables:
         d = out.tables["differences"]
         d = d[d["metric"].isin(["shortage_pct", "fill_rate", "shortage_days"])]
@@ -90,6 +114,15 @@ def _sections(out: OutputDir, figs: list[str]) -> list[tuple[str, str]]:
             )
         )
     sections.append(("Figures", "".join(figs) or "<p>No figures.</p>"))
+    if out.kind == "compare":
+        labels = [str(s["label"]) for s in out.manifest.get("scenarios", [])]
+        if labels:
+            sections.append(("What changed", changes_section(out.documents, labels[0])))
+    if out.kind == "sweep":
+        base = next(iter(out.documents.values()), {})
+        sections.append(("What changed", settings_section(base, out.manifest.get("variants", []))))
+    doc = next(iter(out.documents.values()), {})
+    sections.append(("Sources of the inputs that matter most", sources_section(doc)))
     sections.append(("Assumptions", _assumptions(out)))
     sections.append(("Provenance", _provenance(out)))
     return sections

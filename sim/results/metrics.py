@@ -127,10 +127,20 @@ def ensemble_metrics(
     return pd.DataFrame(rows, columns=[*extra, *KEYS, "metric", "mean", "p50", "p05", "p95", "n"])
 
 
+def daily_from_timeseries(ts: pd.DataFrame) -> pd.DataFrame:
+    """Daily buyer records (with `day` from the horizon start) from a run directory's
+    timeseries table, whose rows carry a `date` and a `record` kind."""
+    b = ts[ts["record"] == "buyer"] if "record" in ts.columns else ts
+    if "day" in b.columns:
+        return b
+    dates = pd.to_datetime(b["date"])
+    return b.assign(day=(dates - dates.min()).dt.days.astype(int))
+
+
 def rolling_share(buyers: pd.DataFrame, window: int = 1) -> pd.DataFrame:
     """Daily records with `share`: shortage over the last `window` days as a fraction of demand
     over the same days (0 where there was no demand)."""
-    b = buyers.sort_values(["buyer", "commodity", "replication", "day"])
+    b = daily_from_timeseries(buyers).sort_values(["buyer", "commodity", "replication", "day"])
     g = b.groupby(["buyer", "commodity", "replication"], sort=False)
     short = g["shortage_t"].transform(lambda s: s.rolling(window, min_periods=1).sum())
     dem = g["demand_t"].transform(lambda s: s.rolling(window, min_periods=1).sum())
@@ -156,6 +166,7 @@ def exceedance_probability(
 ) -> pd.DataFrame:
     """P(shortage exceeds `threshold_pct` % of demand on some day ≤ `by_day`) per buyer ×
     commodity (see `exceedance_curve`)."""
-    c = exceedance_curve(buyers[buyers["day"] <= by_day], threshold_pct, window)
+    daily = daily_from_timeseries(buyers)
+    c = exceedance_curve(daily[daily["day"] <= by_day], threshold_pct, window)
     last = c.sort_values("day").groupby(KEYS, sort=True).tail(1)
     return last[[*KEYS, "probability"]].sort_values(KEYS).reset_index(drop=True)

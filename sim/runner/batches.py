@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sim.results.digest import Digest, Layout, digest
 from sim.results.records import ReplicationResult
 from sim.runner.replicate import run_one
+from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import Scenario
 
 MAX_BATCH = 8  # replications per task, at most (short tasks keep the tail short)
@@ -55,6 +56,8 @@ def run_batch(job: Job, batch: Batch) -> list[ReplicationResult] | list[Digest]:
     for r in range(batch.start, batch.stop):
         try:
             result = run_one(job.scenario, r, job.seed)
+        except ScenarioError:
+            raise  # a drawn value outside its domain: a problem of the scenario, exit 2
         except Exception as exc:
             msg = f"{type(exc).__name__}: {exc}".strip().splitlines()[0]
             raise ReplicationError(r, job.seed, msg, traceback.format_exc()) from exc

@@ -274,6 +274,12 @@ def _manifest(store: RunStore) -> dict[str, Any]:
         "bands": f"mean exact; quantiles exact up to {PILOT} replications, then per-cell "
         "fixed-bin histograms (see sim.results.sketch)",
     }
+    if p["reps"] == "auto":
+        rule = Precision(float(p["precision"]), int(p["max_reps"]))
+        worst, short = rule.shortfall(store.shortage_totals())
+        head["converged"] = not short
+        head["precision_reached"] = worst
+        head["not_converged"] = [store.buyers[i] for i in short]
     provenance = {"resumed": p["resumed"], "overrides": p["overrides"]}
     return contract.manifest(
         head,

@@ -48,6 +48,17 @@ class Precision:
         mean = np.abs(totals.mean(axis=0))
         return bool(np.all((h <= self.relative * mean) | (h <= FLOOR_T)))
 
+    def shortfall(self, totals: np.ndarray) -> tuple[float, list[int]]:
+        """The widest relative half-width (h / |mean|, 0 where h ≤ `FLOOR_T`) and the columns
+        that have not converged."""
+        h = half_widths(totals)
+        mean = np.abs(totals.mean(axis=0)) if totals.shape[0] else np.zeros(totals.shape[1])
+        ok = (h <= self.relative * mean) | (h <= FLOOR_T)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rel = np.where(h <= FLOOR_T, 0.0, h / mean)
+        worst = float(rel.max()) if rel.size else 0.0
+        return worst, [int(i) for i in np.flatnonzero(~ok)]
+
     def done(self, totals: np.ndarray) -> bool:
         """Whether to stop after these replications (called after each one)."""
         n = totals.shape[0]

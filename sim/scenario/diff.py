@@ -50,24 +50,42 @@ def _same(a: Any, b: Any) -> bool:
     return bool(_plain(a) == _plain(b))
 
 
-def diff_documents(a: Mapping[str, Any], b: Mapping[str, Any], path: str = "") -> list[str]:
-    """Lines describing how document `b` differs from `a` (empty if they are the same)."""
-    lines: list[str] = []
+#: A difference: (`-` only in the first, `+` only in the second, `~` changed; key path; old
+#: value or None; new value or None).
+Change = tuple[str, str, Any, Any]
+
+
+def changes(a: Mapping[str, Any], b: Mapping[str, Any], path: str = "") -> list[Change]:
+    """How document `b` differs from `a`, key by key (empty if they are the same)."""
+    out: list[Change] = []
     for k in list(a) + [k for k in b if k not in a]:
         p = f"{path}.{k}" if path else str(k)
         if k not in b:
-            lines.append(f"- {p}: {show(a[k])}")
+            out.append(("-", p, a[k], None))
         elif k not in a:
-            lines.append(f"+ {p}: {show(b[k])}")
+            out.append(("+", p, None, b[k]))
         else:
-            lines += _diff_values(a[k], b[k], p)
+            out += _diff_values(a[k], b[k], p)
+    return out
+
+
+def diff_documents(a: Mapping[str, Any], b: Mapping[str, Any], path: str = "") -> list[str]:
+    """Lines describing how document `b` differs from `a` (empty if they are the same)."""
+    lines = []
+    for op, p, old, new in changes(a, b, path):
+        if op == "-":
+            lines.append(f"- {p}: {show(old)}")
+        elif op == "+":
+            lines.append(f"+ {p}: {show(new)}")
+        else:
+            lines.append(f"{p}: {show(old)} → {show(new)}")
     return lines
 
 
-def _diff_values(x: Any, y: Any, p: str) -> list[str]:
+def _diff_values(x: Any, y: Any, p: str) -> list[Change]:
     if isinstance(x, Mapping) and isinstance(y, Mapping):
-        return diff_documents(x, y, p)
+        return changes(x, y, p)
     kx, ky = _keyed(p, x), _keyed(p, y)
     if kx is not None and ky is not None:
-        return diff_documents(kx, ky, p)
-    return [] if _same(x, y) else [f"{p}: {show(x)} → {show(y)}"]
+        return changes(kx, ky, p)
+    return [] if _same(x, y) else [("~", p, x, y)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -13,7 +14,7 @@ _Z90 = 1.2815515655446004
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     source: str | None = Field(default=None, description="Where this number comes from.")
 
     def sample(self, rng: np.random.Generator) -> float:  # pragma: no cover - abstract
@@ -26,6 +27,20 @@ class _Dist(BaseModel):
     def mean(self) -> float:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def quantile(self, p: float) -> float:  # pragma: no cover - abstract
+        """The value below which a share `p` (0 < p < 1) of draws falls (inverse CDF)."""
+        raise NotImplementedError
+
+    @property
+    def bounded(self) -> bool:
+        """Whether the law has finite bounds (its 0 and 1 quantiles are finite)."""
+        return True
+
+    @property
+    def degenerate(self) -> bool:
+        """Whether every draw is the same value."""
+        return self.quantile(0.25) == self.quantile(0.75)
+
 
 class Fixed(_Dist):
     """A fixed value, written `{value: 3.0, source: "..."}` (or as a bare number)."""
@@ -37,6 +52,9 @@ class Fixed(_Dist):
         return self.value
 
     def mean(self) -> float:
+        return self.value
+
+    def quantile(self, p: float) -> float:
         return self.value
 
 
@@ -61,6 +79,9 @@ class Uniform(_Dist):
 
     def mean(self) -> float:
         return 0.5 * (self.low + self.high)
+
+    def quantile(self, p: float) -> float:
+        return self.low + p * (self.high - self.low)
 
 
 class Triangular(_Dist):
@@ -90,6 +111,14 @@ class Triangular(_Dist):
     def mean(self) -> float:
         return (self.low + self.mode + self.high) / 3.0
 
+    def quantile(self, p: float) -> float:
+        a, c, b = self.low, self.mode, self.high
+        if a == b:
+            return a
+        if p <= (c - a) / (b - a):
+            return a + math.sqrt(p * (b - a) * (c - a))
+        return b - math.sqrt((1.0 - p) * (b - a) * (b - c))
+
 
 class Normal(_Dist):
     """Normal with `mean` and `sd`, truncated at 0 (negative draws are redrawn)."""
@@ -98,7 +127,9 @@ class Normal(_Dist):
     mean_: float = Field(alias="mean")
     sd: float = Field(ge=0)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
     def sample(self, rng: np.random.Generator) -> float:
         if self.sd == 0:
@@ -112,6 +143,19 @@ class Normal(_Dist):
 
     def mean(self) -> float:
         return self.mean_
+
+    def quantile(self, p: float) -> float:
+        if self.sd == 0:
+            return max(self.mean_, 0.0)
+        law = NormalDist(self.mean_, self.sd)
+        below = law.cdf(0.0)  # the share redrawn by the truncation at 0
+        if below >= 1.0:
+            return 0.0
+        return max(0.0, law.inv_cdf(below + p * (1.0 - below)))
+
+    @property
+    def bounded(self) -> bool:
+        return self.sd == 0
 
 
 class Lognormal(_Dist):
@@ -139,6 +183,15 @@ class Lognormal(_Dist):
 
     def mean(self) -> float:
         return self.median * math.exp(0.5 * self.sigma**2)
+
+    def quantile(self, p: float) -> float:
+        if self.sigma == 0:
+            return self.median
+        return self.median * math.exp(self.sigma * NormalDist().inv_cdf(p))
+
+    @property
+    def bounded(self) -> bool:
+        return self.sigma == 0
 
 
 DIST_KINDS = ("fixed", "uniform", "triangular", "normal", "lognormal")

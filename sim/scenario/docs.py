@@ -1,6 +1,7 @@
 """Reference material generated from the schema: the JSON Schema and Markdown field tables.
 
-`docs/scenario.schema.json` and the tables in `docs/scenario-format.md` are written from here
+`docs/scenario.schema.json` (files that stand alone), `docs/scenario-extends.schema.json` (files
+that `extends` another) and the tables in `docs/scenario-format.md` are written from here
 (`python -m sim.scenario.docs DOCS_DIR`); a test fails when the committed copies are stale.
 """
 
@@ -32,8 +33,57 @@ TABLES_END = "<!-- fields: end -->"
 
 def json_schema_text() -> str:
     """The JSON Schema of scenario files: pretty, sorted keys, trailing newline."""
-    schema = {"$schema": JSON_SCHEMA_DIALECT, **Scenario.model_json_schema(by_alias=True)}
+    schema = {"$schema": JSON_SCHEMA_DIALECT, **_id_keys(Scenario.model_json_schema(by_alias=True))}
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def partial_json_schema_text() -> str:
+    """The JSON Schema of files that `extends` another: the same keys and domains, nothing
+    required, `null` allowed everywhere (it deletes a key), entries of a union matched by any
+    member (a `policies` entry merged by `id` need not repeat its `type`)."""
+    full = _id_keys(Scenario.model_json_schema(by_alias=True))
+    schema = {
+        "$schema": JSON_SCHEMA_DIALECT,
+        **_partial(full),
+        "title": "Scenario that extends another",
+        "required": ["extends"],
+    }
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _id_keys(node: Any) -> Any:
+    """Mappings keyed by ids refuse other keys (pydantic writes the id pattern as
+    `patternProperties`, which lets keys that do not match through)."""
+    if isinstance(node, list):
+        return [_id_keys(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _id_keys(v) for k, v in node.items()}
+    if isinstance(patterns := out.get("patternProperties"), dict) and len(patterns) == 1:
+        out["propertyNames"] = {**out.get("propertyNames", {}), "pattern": next(iter(patterns))}
+        out["additionalProperties"] = False
+    return out
+
+
+def _partial(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_partial(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {
+        ("anyOf" if k == "oneOf" else k): _partial(v)
+        for k, v in node.items()
+        if k not in ("required", "discriminator")
+    }
+    if isinstance(props := out.get("properties"), dict):
+        out["properties"] = {k: {"anyOf": [v, {"type": "null"}]} for k, v in props.items()}
+    if isinstance(patterns := out.get("patternProperties"), dict):
+        out["patternProperties"] = {
+            k: {"anyOf": [v, {"type": "null"}]} for k, v in patterns.items()
+        }
+    if isinstance(extra := out.get("additionalProperties"), dict):
+        out["additionalProperties"] = {"anyOf": [extra, {"type": "null"}]}
+    return out
 
 
 def field_tables() -> str:
@@ -122,9 +172,13 @@ def _bare_type(tp: Any) -> str:
 
 
 def _constraint(meta: Any) -> str:
-    for attr, op in (("gt", ">"), ("ge", "≥"), ("lt", "<"), ("le", "≤")):
-        if getattr(meta, attr, None) is not None:
-            return f"{op} {show(getattr(meta, attr))}"
+    bounds = [
+        f"{op} {show(getattr(meta, attr))}"
+        for attr, op in (("gt", ">"), ("ge", "≥"), ("lt", "<"), ("le", "≤"))
+        if getattr(meta, attr, None) is not None
+    ]
+    if bounds:
+        return ", ".join(bounds)
     if pattern := getattr(meta, "pattern", None):
         return PATTERN_WORDS.get(pattern, f"matching `{pattern}`")
     if getattr(meta, "max_length", None):
@@ -147,9 +201,10 @@ def _default(info: FieldInfo) -> str:
 
 
 def main(argv: list[str]) -> int:
-    """Write `scenario.schema.json` and refresh the tables of `scenario-format.md` in a directory."""
+    """Write both JSON Schemas and refresh the tables of `scenario-format.md` in a directory."""
     docs = Path(argv[0]) if argv else Path("docs")
     (docs / "scenario.schema.json").write_text(json_schema_text(), encoding="utf-8")
+    (docs / "scenario-extends.schema.json").write_text(partial_json_schema_text(), encoding="utf-8")
     guide = docs / "scenario-format.md"
     guide.write_text(with_tables(guide.read_text(encoding="utf-8")), encoding="utf-8")
     return 0

@@ -7,7 +7,9 @@ Merge rules (a child file over the file it extends):
 - lists are replaced whole, except two top-level lists merged entry by entry:
   `policies` by `id` and `lanes` by (`origin`, `destination`). An entry with the same key as a
   base entry is deep-merged into it (same rules); other entries are appended in order;
-- `extends` is resolved relative to the file that contains it; chains are allowed, cycles are not.
+- `extends` is resolved relative to the file that contains it; chains are allowed, cycles are not;
+  every file of the chain must lie in the directory of the scenario file or below it (a scenario
+  is shared as a directory; a path leaving it is refused, not read).
   The resolved document has no `extends` key: it is self-contained.
 """
 
@@ -33,8 +35,10 @@ def read_chain(path: Path) -> tuple[dict[str, Any], Shadow, list[Path]]:
     files: list[Path] = []
     seen: dict[Path, str] = {}
     current, display = path, str(path)
+    root = path.resolve().parent
+    via: tuple[str, int | None] | None = None  # the file and line of the `extends` read now
     while True:
-        doc, shadow = _read_mapping(current, display)
+        doc, shadow = _read_mapping(current, display, via)
         seen[current.resolve()] = display
         files.append(current)
         target = doc.pop("extends", None)
@@ -47,6 +51,12 @@ def read_chain(path: Path) -> tuple[dict[str, Any], Shadow, list[Path]]:
             message = f"expected a file name (got {target!r})"
             raise ScenarioError([Problem(display, line, "extends", message)])
         nxt = Path(os.path.normpath(current.parent / target))
+        if not nxt.resolve().is_relative_to(root):
+            message = (
+                f"'{target}' is outside the directory of {path.name} ({root}); a scenario may "
+                "only extend files in its own directory or below"
+            )
+            raise ScenarioError([Problem(display, line, "extends", message)])
         if nxt.resolve() in seen:
             names = [*seen.values(), seen[nxt.resolve()]]
             chain = " → ".join(_short(n, path) for n in names)
@@ -54,7 +64,7 @@ def read_chain(path: Path) -> tuple[dict[str, Any], Shadow, list[Path]]:
         if not nxt.is_file():
             message = f"file not found: {nxt}"
             raise ScenarioError([Problem(display, line, "extends", message)])
-        current, display = nxt, str(nxt)
+        current, display, via = nxt, str(nxt), (display, line)
     merged, merged_shadow = docs[-1]
     for doc, shadow in reversed(docs[:-1]):
         merged, merged_shadow = merge_maps(merged, merged_shadow, doc, shadow, top=True)
@@ -120,15 +130,36 @@ def _entry_key(item: Any, fields: tuple[str, ...]) -> tuple[Any, ...] | None:
     return key if all(isinstance(k, str) for k in key) else None
 
 
-def _read_mapping(path: Path, display: str) -> tuple[dict[str, Any], Shadow]:
-    doc, shadow = read_yaml(path, display)
-    if doc is None:
-        raise ScenarioError([Problem(display, None, "", "the file is empty")])
-    if not isinstance(doc, dict):
-        got = "a list" if isinstance(doc, list) else f"{doc!r}"
-        message = f"expected a mapping of keys (name, horizon, …) at the top level (got {got})"
-        raise ScenarioError([Problem(display, 1, "", message)])
+def _read_mapping(
+    path: Path, display: str, via: tuple[str, int | None] | None
+) -> tuple[dict[str, Any], Shadow]:
+    """The top-level mapping of a file; problems of a file read through `extends` are located
+    at that `extends` key (`via`: file and line) and never quote the file's content."""
+    try:
+        doc, shadow = read_yaml(path, display)
+        if doc is None:
+            raise ScenarioError([Problem(display, None, "", "the file is empty")])
+        if not isinstance(doc, dict):
+            got = "a list" if isinstance(doc, list) else "a single value"
+            message = f"expected a mapping of keys (name, horizon, …) at the top level (got {got})"
+            raise ScenarioError([Problem(display, 1, "", message)])
+    except ScenarioError as exc:
+        if via is None:
+            raise
+        raise ScenarioError(
+            [
+                Problem(via[0], via[1], "extends", f"cannot extend {display}: {_without_text(p)}")
+                for p in exc.problems
+            ]
+        ) from None
     return doc, shadow
+
+
+def _without_text(problem: Problem) -> str:
+    """What is wrong with an extended file, with its line but none of its content."""
+    at = "" if problem.line is None else f" (line {problem.line})"
+    message = problem.message.split(" (got ", 1)[0]
+    return f"{message}{at}"
 
 
 def _short(name: str, start: Path) -> str:

@@ -9,9 +9,12 @@ Stages, each in its own module:
    base file(s) < extending file < `--set` (later wins).
 3. `Scenario.model_validate`; every error becomes a `Problem` located at the file and line where the
    offending key was last set (`--set` for command-line values).
-4. `references.check_references` (only when 3 passed).
+4. `references.check_references` and `structure.check_structure`. When 3 failed they run on a
+   stand-in repaired where the schema found problems (`salvage`), and report what they find
+   elsewhere, so one mistake does not hide another.
 
-Every stage reports all it finds; `load` raises one `ScenarioError` with every problem.
+Every stage reports all it finds; `load` raises one `ScenarioError` with every problem, in file
+order.
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ from sim.scenario.messages import validation_issues
 from sim.scenario.overrides import apply_overrides
 from sim.scenario.paths import to_dotted, to_path
 from sim.scenario.references import check_references
+from sim.scenario.salvage import Salvaged, salvage
 from sim.scenario.schema import Scenario
+from sim.scenario.structure import check_structure, duplicate_ids
 
 
 @dataclass(frozen=True)
@@ -54,18 +59,32 @@ def load(path: str | Path, sets: Sequence[str] = ()) -> LoadedScenario:
     doc, shadow, files = read_chain(path)
     overrides, problems = apply_overrides(doc, shadow, sets)
     where = _Locator(doc, shadow, str(path))
+    duplicates = duplicate_ids(doc)
+    problems += [where.problem(at, at, message) for at, message in duplicates]
     try:
-        scenario = Scenario.model_validate(doc)
+        stand_in = Salvaged(Scenario.model_validate(doc))
     except ValidationError as exc:
-        problems += [where.problem(i.path, i.at, i.message) for i in validation_issues(exc, doc)]
-        raise ScenarioError(_ordered(problems)) from None
-    dumped = scenario.model_dump(mode="json", by_alias=True) if scenario.levers else {}
-    for dotted, message in [*check_references(scenario), *check_levers(scenario.levers, dumped)]:
-        at = to_path(doc, dotted)
-        problems.append(where.problem(at, at, message))
-    if problems:
-        raise ScenarioError(_ordered(problems))
+        issues = validation_issues(exc, doc)
+        problems += [
+            where.problem(i.path, i.at, i.message)
+            for i in issues
+            if not _within(i.path, [at for at, _ in duplicates])
+        ]
+        stand_in = salvage(doc, issues)
+    if (scenario := stand_in.scenario) is not None:
+        dumped = scenario.model_dump(mode="json", by_alias=True) if scenario.levers else {}
+        found = [*check_references(scenario), *check_structure(scenario)]
+        for dotted, message in [*found, *check_levers(scenario.levers, dumped)]:
+            at = to_path(doc, dotted)
+            if stand_in.keeps(at, message):
+                problems.append(where.problem(at, at, message))
+    if problems or scenario is None:
+        raise ScenarioError(_ordered(problems, files))
     return LoadedScenario(scenario, path, doc, overrides, scenario_sha256(scenario), tuple(files))
+
+
+def _within(path: tuple[Any, ...], prefixes: list[tuple[Any, ...]]) -> bool:
+    return any(path[: len(p)] == p for p in prefixes)
 
 
 def load_scenario(path: str | Path, sets: Sequence[str] = ()) -> Scenario:
@@ -100,6 +119,14 @@ class _Locator:
         return Loc(self.main_file, None)
 
 
-def _ordered(problems: list[Problem]) -> list[Problem]:
-    """Problems by file, then line (problems without a line first), keeping order otherwise."""
-    return sorted(problems, key=lambda p: (p.file, p.line or 0))
+def _ordered(problems: list[Problem], files: Sequence[Path]) -> list[Problem]:
+    """Problems of `--set` first, then by file (the scenario, then the files it extends), then
+    line (problems without a line first), keeping order otherwise."""
+    rank = {str(f): n for n, f in enumerate(files)}
+    return sorted(
+        problems,
+        key=lambda p: (
+            -1 if p.file.startswith("--set") else rank.get(p.file, len(rank)),
+            p.line or 0,
+        ),
+    )

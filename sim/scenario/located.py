@@ -30,9 +30,19 @@ class Loc:
 Shadow: TypeAlias = "dict[Any, tuple[Loc, Shadow]] | list[tuple[Loc, Shadow]] | None"
 
 
+#: Largest scenario file read, bytes (the shipped files are below 100 KB).
+MAX_FILE_BYTES = 2_000_000
+#: Most values (mappings, lists, scalars) a document may expand to, aliases counted each time
+#: they are used: a few "billion laughs" aliases otherwise expand to gigabytes.
+MAX_VALUES = 200_000
+
+
 def read_yaml(path: Path, display: str) -> tuple[Any, Shadow]:
     """Read and parse a YAML file; `display` is the file name used in problems."""
     try:
+        if (size := path.stat().st_size) > MAX_FILE_BYTES:
+            message = f"file too large: {size:,} bytes (at most {MAX_FILE_BYTES:,})"
+            raise ScenarioError([Problem(display, None, "", message)])
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError([Problem(display, None, "", "file not found")]) from None
@@ -102,8 +112,18 @@ class _Builder:
         self.file = file
         self.problems: list[Problem] = []
         self._active: set[int] = set()
+        self._count = 0
 
     def build(self, node: Node, path: tuple[Any, ...]) -> tuple[Any, Shadow]:
+        self._count += 1
+        if self._count > MAX_VALUES:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"the document expands to more than {MAX_VALUES:,} values (aliases counted "
+                "each time they are used)",
+                node.start_mark,
+            )
         if id(node) in self._active:
             raise yaml.constructor.ConstructorError(
                 None, None, "found a recursive alias", node.start_mark

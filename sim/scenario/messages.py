@@ -82,6 +82,15 @@ def _describe(err: ErrorDetails, trace: _Trace, doc: Any) -> Issue:
     kind, path, value = err["type"], trace.path, err["input"]
     ctx = err.get("ctx") or {}
     parent = path[:-1]
+    if trace.key_error and kind == "string_pattern_mismatch":
+        wanted = PATTERN_WORDS.get(str(ctx.get("pattern", "")), "an id")
+        return Issue(parent, path, f"invalid key {show(path[-1])}: expected {wanted}")
+    if trace.key_error and kind == "string_too_long":
+        return Issue(
+            parent,
+            path,
+            f"invalid key {show(path[-1])}: at most {ctx.get('max_length')} characters",
+        )
     if trace.key_error:
         return Issue(parent, path, f"keys must be strings (got {show(path[-1])})")
     if (point := _bare_mapping_as_number(trace, doc)) is not None:

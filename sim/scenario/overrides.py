@@ -11,10 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import yaml
-
-from sim.scenario.errors import Problem
-from sim.scenario.located import Loc, Shadow, shadow_at
+from sim.scenario.errors import Problem, ScenarioError
+from sim.scenario.located import Loc, Shadow, parse_yaml, shadow_at
 from sim.scenario.paths import BY_ID, list_index, match_key
 from sim.scenario.text import known, show
 
@@ -56,10 +54,15 @@ def apply_overrides(
 
 def _parse_value(raw: str) -> Any:
     try:
-        return yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        reason = getattr(exc, "problem", None) or "not valid YAML"
-        raise _BadOverride(f"cannot read value {raw!r}: {reason}") from None
+        value, _ = parse_yaml(raw, SET_LOC.file)  # bounded like files; bad dates kept as text
+    except ScenarioError as exc:
+        reason = exc.problems[0].message.removeprefix("invalid YAML: ")
+        raise _BadOverride(f"cannot read value {_cut(raw)!r}: {reason}") from None
+    return value
+
+
+def _cut(raw: str, limit: int = 40) -> str:
+    return raw if len(raw) <= limit else raw[: limit - 1] + "…"
 
 
 def _set(doc: dict[str, Any], shadow: Shadow, key: str, value: Any) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from sim.scenario.distributions import Fixed, Lognormal, Normal, Number, Triangular, Uniform
 from sim.scenario.policy_references import check_policy_references
 from sim.scenario.schema import (
     Buyer,
@@ -19,7 +18,7 @@ from sim.scenario.schema import (
     Scenario,
     Sourcing,
 )
-from sim.scenario.text import known, show
+from sim.scenario.text import known
 
 Found = Iterator[tuple[str, str]]
 
@@ -32,10 +31,26 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
         *_commodity_names(s),
         *_sourcing(s),
         *_lanes(s),
-        *_signs(s),
         *_policies(s),
         *check_policy_references(s),
+        *_risk(s),
     ]
+
+
+def _risk(s: Scenario) -> Found:
+    """`risk.lost_value` names sectors of buyers and commodities they demand."""
+    if s.risk is None:
+        return
+    sectors = {b.sector for b in s.buyers.values()}
+    for sector, lv in s.risk.lost_value.items():
+        path = f"risk.lost_value.{sector}"
+        if sector not in sectors:
+            yield path, _unknown("buyer sector", sector, sectors)
+            continue
+        demanded = {c for b in s.buyers.values() if b.sector == sector for c in b.demand}
+        for c in lv.commodities or []:
+            if c not in demanded:
+                yield f"{path}.commodities", _unknown("commodity of this sector", c, demanded)
 
 
 def _nodes(s: Scenario) -> Iterator[tuple[str, Facility | Buyer]]:
@@ -164,54 +179,6 @@ def _lanes(s: Scenario) -> Found:
         first.setdefault(pair, i)
 
 
-def _lower(x: Number) -> tuple[float, str]:
-    """The smallest likely value of a number or distribution, and how to show it."""
-    if isinstance(x, int | float):
-        return float(x), show(x)
-    if isinstance(x, Fixed):
-        return x.value, show(x.value)
-    if isinstance(x, Uniform | Triangular):
-        return x.low, f"low={show(x.low)}"
-    if isinstance(x, Normal):
-        return x.mean_, f"mean={show(x.mean_)}"
-    if isinstance(x, Lognormal):
-        return x.median, f"median={show(x.median)}"
-    raise TypeError(f"not a number: {x!r}")  # pragma: no cover - the schema allows no other
-
-
-def _positive(path: str, x: Number) -> Found:
-    value, shown = _lower(x)
-    if value <= 0:
-        yield path, f"must be > 0 (got {shown})"
-
-
-def _nonnegative(path: str, x: Number) -> Found:
-    value, shown = _lower(x)
-    if value < 0:
-        yield path, f"must be >= 0 (got {shown})"
-
-
-def _signs(s: Scenario) -> Found:
-    for path, node in _nodes(s):
-        if isinstance(node, Facility):
-            for cid, cap in node.capacity.items():
-                yield from _positive(f"{path}.capacity.{cid}", cap)
-        else:
-            for cid, demand in node.demand.items():
-                yield from _positive(f"{path}.demand.{cid}.rate_t_per_year", demand.rate_t_per_year)
-        for cid, stock in node.inventory.items():
-            value, shown = _lower(stock)
-            if value < 0:
-                yield f"{path}.inventory.{cid}", f"must be >= 0 (got {shown})"
-        yield from _positive(f"{path}.ordering.review_days", node.ordering.review_days)
-        for cid, src in node.sourcing.items():
-            yield from _positive(
-                f"{path}.sourcing.{cid}.qualification_days", src.qualification_days
-            )
-    for i, lane in enumerate(s.lanes):
-        yield from _nonnegative(f"lanes.{i}.transit_days", lane.transit_days)
-
-
 def _policies(s: Scenario) -> Found:
     ids = [p.id for p in s.policies]
     countries = _countries(s)
@@ -220,8 +187,6 @@ def _policies(s: Scenario) -> Found:
     for i, policy in enumerate(s.policies):
         label = policy.id if ids.count(policy.id) == 1 else str(i)
         path = f"policies.{label}"
-        if ids.index(policy.id) != i:
-            yield path, f"duplicate policy id '{policy.id}' (also policies.{ids.index(policy.id)})"
         if isinstance(policy, FacilityOutage) and policy.facility not in s.facilities:
             yield f"{path}.facility", _unknown("facility", policy.facility, s.facilities)
         if isinstance(policy, LaneClosure):

@@ -7,8 +7,30 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from sim.scenario.distributions import Fixed, Number, Triangular, Uniform, mean_of
+from sim.scenario.domains import (
+    AtLeastOne,
+    Fraction,
+    GrowthPerYear,
+    NonNegativeCv,
+    NonNegativeDays,
+    NonNegativeMultiplier,
+    NonNegativePerYear,
+    NonNegativeTonnes,
+    NonNegativeTonnesPerYear,
+    NonNegativeUsd,
+    PositiveDays,
+    PositiveDecisionsPerWeek,
+    PositivePerTonne,
+    PositiveTonnesPerYear,
+    PositiveUsdPerKg,
+    Probability,
+    Share,
+    Weight,
+    sum_at_most_one,
+    sum_to_one,
+)
 from sim.scenario.levers import Lever
+from sim.scenario.risk import RiskSpec
 
 SCHEMA_VERSION: Literal[1] = 1
 
@@ -16,13 +38,17 @@ Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=64)]
 Country = Annotated[
     str, Field(pattern=r"^[A-Z]{2,3}$", description="Country code, e.g. CN, US, JP.")
 ]
-Share = Annotated[float, Field(gt=0, le=1)]
+#: A key naming an entry (facility, buyer, commodity, element, policy): addressable by `--set`,
+#: safe in figures and file names.
+Key = Id
 
 
 class Strict(BaseModel):
     """Base of every scenario model: unknown keys rejected, immutable, optional `source:`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
     source: str | None = Field(
         default=None, description="Where the values of this entry come from."
     )
@@ -61,13 +87,13 @@ class Commodity(Strict):
     """A traded material, what it contains and, for mixed feeds, what separating it yields."""
 
     kind: CommodityKind
-    contains: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
-        default_factory=dict, description="Mass fraction of each element group."
+    contains: Annotated[dict[str, Fraction], AfterValidator(sum_at_most_one)] = Field(
+        default_factory=dict, description="Mass fraction of each element group (sum <= 1)."
     )
-    basket: dict[str, Annotated[float, Field(gt=0)]] | None = Field(
+    basket: dict[str, Annotated[float, Field(gt=0, le=1e9)]] | None = Field(
         default=None, description="Co-products per tonne separated (t of each commodity)."
     )
-    value_usd_per_kg: Number | None = Field(
+    value_usd_per_kg: PositiveUsdPerKg | None = Field(
         default=None,
         description="Reference price. When every input of a plant has one, the origin mix of "
         "its output is weighted by value (content-by-value rules such as Ann. 61's 0.1 %); "
@@ -79,8 +105,8 @@ class Commodity(Strict):
 class Recipe(Strict):
     """Inputs and outputs per tonne of activity (e.g. per tonne of feed separated)."""
 
-    inputs: dict[str, Number] = Field(default_factory=dict)
-    outputs: dict[str, Number] | None = Field(
+    inputs: dict[str, PositivePerTonne] = Field(default_factory=dict)
+    outputs: dict[str, PositivePerTonne] | None = Field(
         default=None,
         description="Outputs per tonne of activity. Default: the basket of the single input, "
         "or 1.0 of the single capacity commodity.",
@@ -95,15 +121,15 @@ class Ordering(Strict):
         description="cover: order up to `cover_days` of current use; base_stock: up to `level_t`; "
         "s_S: when position < `reorder_point_t`, order up to `order_up_to_t`.",
     )
-    review_days: Number = Field(default=7.0, description="Days between reviews.")
-    cover_days: Number | None = Field(
+    review_days: PositiveDays = Field(default=7.0, description="Days between reviews.")
+    cover_days: NonNegativeDays | None = Field(
         default=None,
         description="cover rule: target inventory position in days of use "
         "(default: safety stock + review period + mean transit).",
     )
-    level_t: Number | None = None
-    reorder_point_t: Number | None = None
-    order_up_to_t: Number | None = None
+    level_t: NonNegativeTonnes | None = None
+    reorder_point_t: NonNegativeTonnes | None = None
+    order_up_to_t: NonNegativeTonnes | None = None
 
     @model_validator(mode="after")
     def _rule_fields(self) -> Ordering:
@@ -111,22 +137,22 @@ class Ordering(Strict):
             raise ValueError("rule base_stock needs level_t")
         if self.rule == "s_S" and (self.reorder_point_t is None or self.order_up_to_t is None):
             raise ValueError("rule s_S needs reorder_point_t and order_up_to_t")
-        if mean_of(self.review_days) <= 0:
-            raise ValueError("review_days must be > 0")
         return self
 
 
 class Sourcing(Strict):
     """Where a node buys one commodity, and how it switches when a supplier cannot ship."""
 
-    suppliers: dict[str, Annotated[float, Field(gt=0)]] = Field(
+    suppliers: dict[str, Weight] = Field(
         description="Preferred suppliers and their shares (normalised to 1)."
     )
     alternates: list[str] = Field(
         default_factory=list, description="Suppliers qualified when a preferred one fails."
     )
-    qualification_days: Number = Field(default=90.0, description="Delay to qualify an alternate.")
-    patience_days: Number = Field(
+    qualification_days: PositiveDays = Field(
+        default=90.0, description="Delay to qualify an alternate."
+    )
+    patience_days: NonNegativeDays = Field(
         default=30.0, description="Days a supplier may fail to ship before alternates qualify."
     )
     split: Literal["shares", "capacity"] = Field(
@@ -142,16 +168,23 @@ class Facility(Strict):
     stage: Literal["mine", "separation", "metal", "magnet", "recycling"]
     country: Country
     operator: str = ""
-    capacity: dict[str, Number] = Field(description="Nameplate capacity per output, t/yr.")
-    growth_per_year: Number = Field(default=0.0, description="Capacity growth, fraction per year.")
+    capacity: dict[str, PositiveTonnesPerYear] = Field(
+        min_length=1, description="Nameplate capacity per output, t/yr."
+    )
+    growth_per_year: GrowthPerYear = Field(
+        default=0.0, description="Capacity growth, fraction per year."
+    )
     online: dt.date | None = Field(default=None, description="First day of production.")
-    ramp: list[Annotated[float, Field(ge=0, le=1)]] = Field(
+    ramp: list[Fraction] = Field(
         default_factory=lambda: [1.0],
+        min_length=1,
         description="Fraction of nameplate in year 1, 2, … after `online` (last value held).",
     )
     recipe: Recipe = Field(default_factory=Recipe)
-    inventory: dict[str, Number] = Field(default_factory=dict, description="Initial stock, t.")
-    output_cover_days: Number = Field(
+    inventory: dict[str, NonNegativeTonnes] = Field(
+        default_factory=dict, description="Initial stock, t."
+    )
+    output_cover_days: NonNegativeDays = Field(
         default=30.0,
         description="Stop producing when output stock exceeds this many days of capacity.",
     )
@@ -162,10 +195,12 @@ class Facility(Strict):
 class Demand(Strict):
     """A buyer's need for one commodity."""
 
-    rate_t_per_year: Number
-    growth_per_year: Number = 0.0
-    noise_cv: Number = Field(default=0.0, description="Coefficient of variation per noise period.")
-    noise_period_days: Number = 7.0
+    rate_t_per_year: PositiveTonnesPerYear
+    growth_per_year: GrowthPerYear = 0.0
+    noise_cv: NonNegativeCv = Field(
+        default=0.0, description="Coefficient of variation per noise period."
+    )
+    noise_period_days: PositiveDays = 7.0
 
 
 class Buyer(Strict):
@@ -173,9 +208,11 @@ class Buyer(Strict):
 
     country: Country
     sector: str = ""
-    demand: dict[str, Demand]
-    safety_stock_days: Number = Field(default=30.0, description="Initial stock and buffer, days.")
-    inventory: dict[str, Number] = Field(
+    demand: dict[str, Demand] = Field(min_length=1)
+    safety_stock_days: NonNegativeDays = Field(
+        default=30.0, description="Initial stock and buffer, days."
+    )
+    inventory: dict[str, NonNegativeTonnes] = Field(
         default_factory=dict, description="Initial stock, t (default: safety stock)."
     )
     ordering: Ordering = Field(default_factory=Ordering)
@@ -187,8 +224,8 @@ class Lane(Strict):
 
     origin: str = Field(description="Facility id or country code.")
     destination: str = Field(description="Facility/buyer id or country code.")
-    transit_days: Number = Field(description="Transit time, sampled per shipment.")
-    capacity_t_per_year: Number | None = None
+    transit_days: PositiveDays = Field(description="Transit time, sampled per shipment.")
+    capacity_t_per_year: PositiveTonnesPerYear | None = None
 
 
 class PolicyBase(Strict):
@@ -211,7 +248,7 @@ class FacilityOutage(PolicyBase):
 
     type: Literal["facility_outage"]
     facility: str
-    capacity_factor: Annotated[float, Field(ge=0, le=1)] = Field(
+    capacity_factor: Fraction = Field(
         default=0.0, description="Remaining share of capacity (0 = full halt, no shipments)."
     )
 
@@ -222,29 +259,6 @@ class LaneClosure(PolicyBase):
     type: Literal["lane_closure"]
     origin: str
     destination: str
-
-
-def _probability(x: Number) -> Number:
-    """A probability: a number in [0, 1], or a distribution that stays in [0, 1]."""
-    if isinstance(x, int | float):
-        lo = hi = float(x)
-    elif isinstance(x, Fixed):
-        lo = hi = x.value
-    elif isinstance(x, Uniform | Triangular):
-        lo, hi = x.low, x.high
-    else:
-        raise ValueError(
-            f"must be between 0 and 1: use a number, or a fixed, uniform or triangular "
-            f"distribution (got {x.dist})"
-        )
-    if lo < 0 or hi > 1:
-        got = f"{lo:g}" if lo == hi else f"{x.dist} from {lo:g} to {hi:g}"  # type: ignore[union-attr]
-        raise ValueError(f"must be between 0 and 1 (got {got})")
-    return x
-
-
-#: A probability: a number or a bounded distribution within [0, 1].
-Probability = Annotated[Number, AfterValidator(_probability)]
 
 
 class AllBut(Strict):
@@ -265,10 +279,10 @@ class LicenseRule(Strict):
     approval_rate: Probability | None = Field(
         default=None, description="Probability that an application is approved."
     )
-    validity_days: Number | None = Field(
+    validity_days: NonNegativeDays | None = Field(
         default=None, description="Days an approval covers later shipments of the same pair."
     )
-    review_days: Number | None = Field(
+    review_days: PositiveDays | None = Field(
         default=None, description="Review time of an application, sampled per application."
     )
 
@@ -277,14 +291,14 @@ class License(Strict):
     """Licensing: every covered shipment waits for a licence, unless its supplier→buyer pair
     holds a valid one."""
 
-    review_days: Number = Field(
+    review_days: PositiveDays = Field(
         default=63.0,
         description="Review time, sampled per application (45 working days ≈ 63 calendar days).",
     )
     approval_rate: Probability = Field(
         default=1.0, description="Probability that an application is approved."
     )
-    validity_days: Number = Field(
+    validity_days: NonNegativeDays = Field(
         default=0.0,
         description="An approval covers later shipments of the same supplier→buyer pair for this "
         "many days (general licence, e.g. 365; temporary, 182); 0 = one licence per shipment.",
@@ -299,12 +313,12 @@ class License(Strict):
         description="contract: one application per supplier→buyer pair covers the shipments of "
         "the pair held within `contract_days` of filing; shipment: one application per shipment.",
     )
-    contract_days: Number = Field(
+    contract_days: NonNegativeDays = Field(
         default=30.0,
         description="Days after filing during which held shipments of the pair join the same "
         "contract application; a later one files a new application.",
     )
-    capacity_per_week: Number | None = Field(
+    capacity_per_week: PositiveDecisionsPerWeek | None = Field(
         default=None,
         description="Decisions the licensing authority makes per week at most (drawn once per "
         "replication); applications are decided first filed, first decided, never before "
@@ -315,15 +329,17 @@ class License(Strict):
 class QuotaTranche(Strict):
     """One batch of a quota period: issued `day` days after the period starts."""
 
-    day: Annotated[float, Field(ge=0)] = Field(description="Days after the period start.")
+    day: Annotated[float, Field(ge=0, le=36_500)] = Field(
+        description="Days after the period start."
+    )
     share: Share = Field(description="Share of the period's tonnes in this batch.")
 
 
 class Quota(Strict):
     """A cap on covered exports per period; unused quota does not carry over."""
 
-    tonnes: Number = Field(description="Tonnes of covered commodities per period.")
-    period_days: Number = Field(default=365.0, description="Length of a quota period.")
+    tonnes: NonNegativeTonnes = Field(description="Tonnes of covered commodities per period.")
+    period_days: PositiveDays = Field(default=365.0, description="Length of a quota period.")
     pace: Literal["even", "upfront"] = Field(
         default="even",
         description="even: each tranche accrues evenly from its issue to the end of the period, "
@@ -362,7 +378,7 @@ class Extraterritorial(Strict):
     """Products made outside the exporter that carry exporter-origin content need the same
     treatment (e.g. MOFCOM Ann. 61: ≥ 0.1 % China-origin rare-earth value)."""
 
-    threshold: Annotated[float, Field(ge=0, le=1)] = Field(
+    threshold: Fraction = Field(
         default=0.001,
         description="Minimum share of exporter-origin material in the shipped stock (its origin "
         "mix, value-weighted through the chain where inputs have prices, else mass-weighted).",
@@ -443,7 +459,7 @@ class Suspension(PolicyBase):
         description="snap_back, renew, or probabilities of each (e.g. {renew: 0.6, snap_back: "
         "0.4}), drawn at each expiry.",
     )
-    renewal_days: Number = Field(default=365.0, description="Length of a renewal.")
+    renewal_days: PositiveDays = Field(default=365.0, description="Length of a renewal.")
     max_renewals: int = Field(default=1, ge=0, description="Renewals at most; then snap back.")
 
     @model_validator(mode="after")
@@ -484,8 +500,8 @@ class Project(Strict):
         description="The facility: stage (mine, separation, metal, magnet, recycling), country, "
         "capacity, recipe, ramp (fractions of nameplate per year after completion), sourcing."
     )
-    cost_usd: Number
-    lead_time_days: Number = Field(description="Days from funding to first output.")
+    cost_usd: NonNegativeUsd
+    lead_time_days: NonNegativeDays = Field(description="Days from funding to first output.")
     success_probability: Probability = 1.0
     offtake: list[Offtake] = Field(default_factory=list)
 
@@ -500,7 +516,7 @@ class FundingWindow(PolicyBase):
     """A budget funds projects from a pipeline; funded projects become facilities when built."""
 
     type: Literal["funding_window"]
-    budget_usd: Number
+    budget_usd: NonNegativeUsd
     projects: list[Project] = Field(min_length=1)
     selection: Literal["priority", "capacity_per_dollar"] = Field(
         default="priority",
@@ -534,17 +550,21 @@ class RapidResponse(PolicyBase):
         default=True,
         description="Facilities give only stock beyond their open orders (stockpiles give all).",
     )
-    trigger_cover_days: Number = Field(description="A partner triggers below this cover.")
-    target_cover_days: Number = Field(description="Emergency supply tops cover up to this.")
-    response_days: Number = Field(default=14.0, description="Delay from trigger to dispatch.")
-    cap_per_event_t: Number
-    cap_total_t: Number
+    trigger_cover_days: NonNegativeDays = Field(description="A partner triggers below this cover.")
+    target_cover_days: NonNegativeDays = Field(
+        description="Emergency supply tops cover up to this."
+    )
+    response_days: NonNegativeDays = Field(
+        default=14.0, description="Delay from trigger to dispatch."
+    )
+    cap_per_event_t: NonNegativeTonnes
+    cap_total_t: NonNegativeTonnes
     sharing: Literal["need", "equal", "priority"] = Field(
         default="need",
         description="need: in proportion to each partner's need; equal: equal parts (unused "
         "parts go to the others); priority: in `partners` order.",
     )
-    check_days: Number = Field(default=7.0, description="Days between cover checks.")
+    check_days: PositiveDays = Field(default=7.0, description="Days between cover checks.")
 
 
 class Refill(Strict):
@@ -554,7 +574,7 @@ class Refill(Strict):
         default="when_calm",
         description="when_calm: only at checks where no eligible buyer is triggered.",
     )
-    rate_t_per_year: Number
+    rate_t_per_year: NonNegativeTonnesPerYear
     sourcing: Sourcing
 
 
@@ -564,8 +584,8 @@ class Stockpile(PolicyBase):
     type: Literal["stockpile"]
     holder: Country = Field(description="Country holding the stock (lanes start there).")
     commodity: str
-    size_t: Number = Field(description="Initial stock and refill target, t.")
-    origin: dict[Country, Share] | None = Field(
+    size_t: NonNegativeTonnes = Field(description="Initial stock and refill target, t.")
+    origin: Annotated[dict[Country, Share], AfterValidator(sum_to_one)] | None = Field(
         default=None, description="Origin mix of the stock (default: the holder)."
     )
     eligible: list[str] = Field(
@@ -576,11 +596,13 @@ class Stockpile(PolicyBase):
         description="cover: a buyer below `trigger_cover_days`; shortage: a buyer short since "
         "the last check.",
     )
-    trigger_cover_days: Number = 15.0
-    target_cover_days: Number = Field(default=30.0, description="Releases top cover up to this.")
-    max_release_t_per_day: Number
+    trigger_cover_days: NonNegativeDays = 15.0
+    target_cover_days: NonNegativeDays = Field(
+        default=30.0, description="Releases top cover up to this."
+    )
+    max_release_t_per_day: NonNegativeTonnes
     refill: Refill | None = None
-    check_days: Number = Field(default=7.0, description="Days between checks.")
+    check_days: PositiveDays = Field(default=7.0, description="Days between checks.")
 
 
 class DemandResponse(PolicyBase):
@@ -589,15 +611,15 @@ class DemandResponse(PolicyBase):
     type: Literal["demand_response"]
     buyers: list[str] | None = Field(default=None, description="Buyer ids (all if unset).")
     commodities: list[str] | None = Field(default=None, description="All if unset.")
-    lag_days: Number = Field(default=90.0, description="Shortage days before a response.")
-    rate_per_year: Number = Field(
+    lag_days: NonNegativeDays = Field(default=90.0, description="Shortage days before a response.")
+    rate_per_year: NonNegativePerYear = Field(
         default=0.10, description="Share of demand substituted per year of persistent shortage."
     )
     max_share: Probability = Field(default=0.3, description="Largest substituted share.")
-    decay_per_year: Number = Field(
+    decay_per_year: NonNegativePerYear = Field(
         default=0.05, description="Share returning to demand per year once supply returns."
     )
-    check_days: Number = Field(default=7.0, description="Days between checks.")
+    check_days: PositiveDays = Field(default=7.0, description="Days between checks.")
 
 
 class PriceResponse(PolicyBase):
@@ -608,10 +630,10 @@ class PriceResponse(PolicyBase):
     commodities: list[str] | None = Field(
         default=None, description="Commodities, each with a price index (all indexed if unset)."
     )
-    elasticity: Number = Field(
+    elasticity: NonNegativeMultiplier = Field(
         description="ε ≥ 0 in demand × index^−ε (a price elasticity of demand of −ε)."
     )
-    adjust_days: Number = Field(
+    adjust_days: PositiveDays = Field(
         default=90.0, description="Time constant of the adjustment towards the target, days."
     )
     floor: Probability = Field(default=0.5, description="Smallest demand multiplier.")
@@ -623,7 +645,7 @@ class DemandShock(PolicyBase):
     type: Literal["demand_shock"]
     buyers: list[str] | None = Field(default=None, description="Buyer ids (all if unset).")
     commodities: list[str] | None = Field(default=None, description="All if unset.")
-    multiplier: Number = Field(description="Factor on the demand rate, ≥ 0.")
+    multiplier: NonNegativeMultiplier = Field(description="Factor on the demand rate, ≥ 0.")
 
 
 class RandomOutages(PolicyBase):
@@ -631,9 +653,9 @@ class RandomOutages(PolicyBase):
 
     type: Literal["random_outages"]
     facilities: list[str] = Field(min_length=1)
-    rate_per_year: Number = Field(description="Expected outages per facility per year.")
-    duration_days: Number = Field(description="Duration of each outage, sampled per outage.")
-    capacity_factor: Annotated[float, Field(ge=0, le=1)] = Field(
+    rate_per_year: NonNegativePerYear = Field(description="Expected outages per facility per year.")
+    duration_days: PositiveDays = Field(description="Duration of each outage, sampled per outage.")
+    capacity_factor: Fraction = Field(
         default=0.0, description="Remaining share of capacity during an outage."
     )
 
@@ -660,21 +682,21 @@ class Prices(Strict):
     commodities: list[str] | None = Field(
         default=None, description="Commodities indexed (all demanded ones if unset)."
     )
-    shortage_multiple: Number = Field(
+    shortage_multiple: AtLeastOne = Field(
         default=10.0,
         description="Index the scarcity part tends to under complete shortfall (shortage = "
         "demand); a shortfall fraction f gives shortage_multiple^f.",
     )
-    rise_days: Number = Field(default=60.0, description="Time constant of the rise.")
-    half_life_days: Number = Field(
+    rise_days: PositiveDays = Field(default=60.0, description="Time constant of the rise.")
+    half_life_days: PositiveDays = Field(
         default=365.0, description="Half-life of the decline once supply recovers."
     )
-    controlled_premium: Number = Field(
+    controlled_premium: AtLeastOne = Field(
         default=2.5,
         description="Index multiple outside the exporter while an export control covers the "
         "commodity into that country.",
     )
-    premium_days: Number = Field(
+    premium_days: PositiveDays = Field(
         default=30.0, description="Time constant of the premium's rise and fall."
     )
 
@@ -694,16 +716,21 @@ class Scenario(Strict):
         "node's use × supplier share × mean transit time, landing evenly over the transit time); "
         "false starts with empty lanes.",
     )
-    elements: dict[str, Element]
-    commodities: dict[str, Commodity]
-    facilities: dict[str, Facility] = Field(default_factory=dict)
-    buyers: dict[str, Buyer]
+    elements: dict[Key, Element]
+    commodities: dict[Key, Commodity]
+    facilities: dict[Key, Facility] = Field(default_factory=dict)
+    buyers: dict[Key, Buyer]
     lanes: list[Lane] = Field(default_factory=list)
     policies: list[Policy] = Field(default_factory=list)
     prices: Prices | None = Field(
         default=None,
         description="Optional scarcity price index, reported in the timeseries and followed "
         "during the run by price_response policies.",
+    )
+    risk: RiskSpec | None = Field(
+        default=None,
+        description="Grid and levels of the risk metrics (risk.csv, minsim risk, the report); "
+        "defaults as documented for each key when unset.",
     )
     levers: dict[Id, Lever] = Field(
         default_factory=dict,

@@ -11,7 +11,16 @@ import pandas as pd
 import yaml
 
 from sim.results.bands import bands, country_flows
-from sim.results.io.contract import BANDS, FLOWS, MANIFEST, RESOLVED, SUMMARY, TIMESERIES, confined
+from sim.results.io.contract import (
+    BANDS,
+    FLOWS,
+    MANIFEST,
+    RESOLVED,
+    RISK,
+    SUMMARY,
+    TIMESERIES,
+    confined,
+)
 from sim.results.metrics import overall, replication_metrics
 
 
@@ -79,8 +88,8 @@ def read_output_dir(path: str | Path) -> OutputDir:
     path = Path(path)
     manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
     kind = str(manifest.get("kind", "run"))
-    summary = pd.read_csv(path / SUMMARY)
     if kind == "run":
+        summary = pd.read_csv(path / SUMMARY)
         doc = _run_document(path)
         if (path / BANDS).exists():
             bnd = _parquet(path / BANDS)
@@ -92,15 +101,21 @@ def read_output_dir(path: str | Path) -> OutputDir:
         m = replication_metrics(summary)
         m = pd.concat([m, overall(m)], ignore_index=True)
         name = str(manifest.get("scenario", "scenario"))
-        return OutputDir(path, kind, manifest, m, bnd, flows, {name: doc})
-    out = OutputDir(
-        path,
-        kind,
-        manifest,
-        summary,
-        _parquet(path / BANDS),
-        _parquet(path / FLOWS),
-    )
+        tables = {}
+        if (path / RISK).exists():
+            tables["risk"] = pd.read_csv(path / RISK, keep_default_na=False, na_values=[""])
+        return OutputDir(path, kind, manifest, m, bnd, flows, {name: doc}, tables)
+    if kind == "sensitivity":  # indices and design: no replications to summarise
+        out = OutputDir(path, kind, manifest, pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
+    else:
+        out = OutputDir(
+            path,
+            kind,
+            manifest,
+            pd.read_csv(path / SUMMARY),
+            _parquet(path / BANDS),
+            _parquet(path / FLOWS),
+        )
     for entry in manifest.get("scenarios", []):
         saved = confined(path, str(entry["document"])) if entry.get("document") else None
         if saved is not None and saved.exists():

@@ -1,0 +1,100 @@
+"""Structural checks: the network the model builds can run.
+
+`duplicate_ids` works on the resolved document before schema validation (so a second entry with
+the id of another is named as a duplicate, not as an entry missing its `type`);
+`check_structure` on a validated scenario, in the loader's reference stage. Both return
+`(path, message)` pairs like `check_references`: key tuples for the document, dotted paths for the
+scenario.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sim.scenario.paths import BY_ID
+from sim.scenario.schema import Facility, FundingWindow, Scenario
+from sim.scenario.text import known
+
+Found = Iterator[tuple[str, str]]
+
+
+def duplicate_ids(doc: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    """(path, message) for every entry of a list addressed by id that repeats an earlier id."""
+    found: list[tuple[tuple[Any, ...], str]] = []
+    for section in sorted(BY_ID):
+        items = doc.get(section)
+        if not isinstance(items, list):
+            continue
+        first: dict[str, int] = {}
+        for i, item in enumerate(items):
+            ident = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(ident, str):
+                continue
+            if ident in first:
+                found.append(
+                    ((section, i), f"duplicate id '{ident}' (also {section}.{first[ident]})")
+                )
+            else:
+                first[ident] = i
+    return found
+
+
+def check_structure(scenario: Scenario) -> list[tuple[str, str]]:
+    """Every recipe input and every demand has a sourcing entry to buy it from; every capacity
+    is of something the facility makes."""
+    return [*_facility_inputs(scenario), *_capacities(scenario), *_demands(scenario)]
+
+
+def _facilities(s: Scenario) -> Iterator[tuple[str, Facility]]:
+    """(path, facility) for every facility, including those funded projects may build."""
+    for fid, fac in s.facilities.items():
+        yield f"facilities.{fid}", fac
+    for policy in s.policies:
+        if isinstance(policy, FundingWindow):
+            for i, project in enumerate(policy.projects):
+                yield f"policies.{policy.id}.projects.{i}.facility", project.facility
+
+
+def _facility_inputs(s: Scenario) -> Found:
+    for path, fac in _facilities(s):
+        for cid in fac.recipe.inputs:
+            if cid in s.commodities and cid not in fac.sourcing:
+                yield (
+                    f"{path}.recipe.inputs.{cid}",
+                    f"nothing supplies input '{cid}': add `sourcing: {{{cid}: {{suppliers: ...}}}}`"
+                    f" (sourcing has: {known(sorted(fac.sourcing))})",
+                )
+
+
+def _capacities(s: Scenario) -> Found:
+    for path, fac in _facilities(s):
+        made = _made_per_activity(s, fac)
+        for cid in fac.capacity:
+            if made is not None and cid in s.commodities and cid not in made:
+                yield (
+                    f"{path}.capacity.{cid}",
+                    f"a capacity of '{cid}', which the recipe does not make; it makes: "
+                    f"{known(sorted(made))}",
+                )
+
+
+def _made_per_activity(s: Scenario, fac: Facility) -> set[str] | None:
+    """What one tonne of activity makes (None: each capacity commodity)."""
+    if fac.recipe.outputs is not None:
+        return set(fac.recipe.outputs)
+    inputs = list(fac.recipe.inputs)
+    if len(inputs) == 1 and inputs[0] in s.commodities and s.commodities[inputs[0]].basket:
+        return set(s.commodities[inputs[0]].basket or {})
+    return None
+
+
+def _demands(s: Scenario) -> Found:
+    for bid, buyer in s.buyers.items():
+        for cid in buyer.demand:
+            if cid in s.commodities and cid not in buyer.sourcing:
+                yield (
+                    f"buyers.{bid}.demand.{cid}",
+                    f"no supplier for demand '{cid}': add `sourcing: {{{cid}: {{suppliers: ...}}}}`"
+                    f" (sourcing has: {known(sorted(buyer.sourcing))})",
+                )

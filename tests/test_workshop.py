@@ -115,6 +115,7 @@ def test_bad_positions_are_explained(workshop: Workshop) -> None:
     with pytest.raises(LeverError, match="must be one of 1 July, 1 September, 1 November"):
         workshop.variant({"fire_end": "1 May"})
     assert workshop.variant({"fire_end": "1 September"}) is workshop.base
+    assert workshop.variant({"demand": 1500.0, "stock": False}) is workshop.base
 
 
 def test_numbers_agree_with_compare_on_the_same_seeds(workshop: Workshop) -> None:

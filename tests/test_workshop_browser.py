@@ -140,13 +140,16 @@ def page(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Page]:
     p.close()
 
 
-def _moved(page: Page, reps: int, shown: str) -> dict[str, float]:
+def _moved(page: Page, reps: int, shown: str, timeout: float = 180.0) -> dict[str, float]:
     """Seconds from now until the page shows the variant (`shown`: its lever text), then 20 and
     `reps` of its replications."""
     t0, out = time.monotonic(), {}
     page.wait(re.escape(shown))
     for n in sorted({min(20, reps), reps}):
-        page.wait(rf"variant: (?:{n}|{'|'.join(str(k) for k in range(n + 1, reps + 1))}) / {reps}")
+        page.wait(
+            timeout=timeout,
+            pattern=rf"variant: (?:{n}|{'|'.join(str(k) for k in range(n + 1, reps + 1))}) / {reps}",
+        )
         out[f"{n} reps"] = round(time.monotonic() - t0, 2)
     return out
 
@@ -209,7 +212,10 @@ def test_flagship_lever_move_timings(page: Page) -> None:
         "snap-back",
     )
     timings = _moved(
-        page, reps, "Suspension at 10 Nov 2026 (drawn again in Nov 2027 if renewed): snap-back"
+        page,
+        reps,
+        "Suspension at 10 Nov 2026 (drawn again in Nov 2027 if renewed): snap-back",
+        timeout=1200,
     )
     _report("outlook_2026", timings)
     page.wait(r"points (?:more|less) than base|as base")

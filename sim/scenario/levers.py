@@ -111,6 +111,17 @@ class Lever(BaseModel):
             return self.on_value if position else self.off_value
         return self.number(float(position))
 
+    def at_default(self, position: Any) -> bool:
+        """True when `position` is the default (a range compares values: 2300 is 2300.0)."""
+        if self.check(position) is not None:
+            return False
+        if self.kind == "range":
+            return bool(self.number(float(position)) == self.number(float(self.default)))
+        return bool(
+            position == self.default
+            and isinstance(position, bool) == isinstance(self.default, bool)
+        )
+
     def show(self, position: Any) -> str:
         """A position as the page and the brief write it."""
         if self.kind == "switch":

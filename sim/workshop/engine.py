@@ -104,7 +104,7 @@ class Workshop:
         problems = [f"unknown lever {name!r}" for name in positions if name not in self.levers]
         for name, lever in self.levers.items():
             position = positions.get(name, lever.default)
-            if position == lever.default and type(position) is type(lever.default):
+            if lever.at_default(position):
                 continue
             try:
                 value = lever.value(position)

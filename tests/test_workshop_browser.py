@@ -130,6 +130,8 @@ class Page:
         self.driver.quit()
         self.server.terminate()
         self.server.wait(timeout=60)
+        if self.server.stdout is not None:
+            self.server.stdout.close()
 
 
 @pytest.fixture

@@ -9,18 +9,24 @@ SCENARIO ?= scenarios/outlook_2026.yaml
 REPS   ?= 20
 OUT    ?= runs/demo
 
-.PHONY: setup demo test check lint types contracts browser bench bench-peers golden guide backtest clean
+WORKSHOP_PORT ?= 0
+
+.PHONY: setup demo workshop test check lint types contracts browser bench bench-peers golden guide backtest clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev,dask,notebooks,sensitivity]"
+	$(BIN)/python -m pip install -q -e ".[dev,dask,notebooks,sensitivity,workshop]"
 	touch $(STAMP)
 
 setup: $(STAMP)
 
 demo: setup
 	$(BIN)/minsim run $(SCENARIO) --reps $(REPS) --out $(OUT)
+
+# The live workshop page on the flagship scenario (loopback only; PORT 0 = any free port).
+workshop: setup
+	$(BIN)/minsim workshop $(SCENARIO) --port $(WORKSHOP_PORT)
 
 lint: setup
 	$(BIN)/ruff check sim tests benchmarks scripts
@@ -38,11 +44,12 @@ test: lint types contracts browser
 check: lint types contracts
 	$(BIN)/python -m pytest -m "not slow" -q
 
-# Headless Chromium for the report rendering test (skipped where it cannot be installed).
+# Headless Chromium and its driver for the report and workshop browser tests (skipped where
+# they cannot be installed).
 browser:
-	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then \
-		(apt-get update -q && apt-get install -y -q chromium) >/dev/null 2>&1 \
-		|| echo "chromium not installed: the report browser test will be skipped"; \
+	@if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; } && [ "$$(id -u)" = 0 ]; then \
+		(apt-get update -q && apt-get install -y -q chromium chromium-driver) >/dev/null 2>&1 \
+		|| echo "chromium not installed: the browser tests will be skipped"; \
 	fi
 
 bench: setup

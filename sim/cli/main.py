@@ -20,6 +20,7 @@ from typing import Any
 
 from sim._version import __version__
 from sim.cli.run_options import add_scale_options, reps_arg
+from sim.cli.workshop import add_workshop_command, run_workshop
 from sim.results.io.lock import OutputLocked
 from sim.results.selection import Selection, SelectionError, parse_names, scenario_groups
 from sim.scenario.docs import json_schema_text
@@ -287,6 +288,11 @@ def _report(args: argparse.Namespace, argv: list[str]) -> _Output:
 
     path = build_report(args.dir, _selection(args))
     return _Output(out=[] if args.quiet else [f"wrote {path}"])
+
+
+def _workshop(args: argparse.Namespace, argv: list[str]) -> _Output:
+    run_workshop(args)
+    return _Output()
 
 
 def _backtest(args: argparse.Namespace, argv: list[str]) -> _Output:
@@ -557,6 +563,8 @@ def _parser() -> argparse.ArgumentParser:
         help="root random seed (default: the scenario's seed)",
     )
     p.set_defaults(command=_backtest)
+
+    add_workshop_command(sub, [debug], _workshop)
     return parser
 
 

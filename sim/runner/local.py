@@ -44,18 +44,23 @@ class LocalBackend:
         pool = self._start()
         todo = iter(items)
         window = 2 * self.workers
-        while True:
-            while len(self._pending) < window:
-                item = next(todo, None)
-                if item is None:
-                    break
-                self._pending[pool.submit(fn, item)] = item
-            if not self._pending:
-                return
-            done, _ = wait(self._pending, return_when=FIRST_COMPLETED)
-            for f in done:
-                item = self._pending.pop(f)
-                yield item, f.result()
+        try:
+            while True:
+                while len(self._pending) < window:
+                    item = next(todo, None)
+                    if item is None:
+                        break
+                    self._pending[pool.submit(fn, item)] = item
+                if not self._pending:
+                    return
+                done, _ = wait(self._pending, return_when=FIRST_COMPLETED)
+                for f in done:
+                    item = self._pending.pop(f)
+                    yield item, f.result()
+        finally:  # closed early: drop what is left, so the pool can serve the next call
+            for f in self._pending:
+                f.cancel()
+            self._pending.clear()
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:

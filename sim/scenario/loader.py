@@ -30,6 +30,7 @@ from pydantic import ValidationError
 
 from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.extends import read_chain
+from sim.scenario.levers import check_levers
 from sim.scenario.located import Loc, Shadow, flatten
 from sim.scenario.messages import validation_issues
 from sim.scenario.overrides import apply_overrides
@@ -71,7 +72,9 @@ def load(path: str | Path, sets: Sequence[str] = ()) -> LoadedScenario:
         ]
         stand_in = salvage(doc, issues)
     if (scenario := stand_in.scenario) is not None:
-        for dotted, message in [*check_references(scenario), *check_structure(scenario)]:
+        dumped = scenario.model_dump(mode="json", by_alias=True) if scenario.levers else {}
+        found = [*check_references(scenario), *check_structure(scenario)]
+        for dotted, message in [*found, *check_levers(scenario.levers, dumped)]:
             at = to_path(doc, dotted)
             if stand_in.keeps(at, message):
                 problems.append(where.problem(at, at, message))
@@ -90,8 +93,9 @@ def load_scenario(path: str | Path, sets: Sequence[str] = ()) -> Scenario:
 
 
 def scenario_sha256(scenario: Scenario) -> str:
-    """SHA-256 (hex) of the scenario's canonical JSON: independent of key order and formatting."""
-    data = scenario.model_dump(mode="json", by_alias=True)
+    """SHA-256 (hex) of the scenario's canonical JSON: independent of key order and formatting,
+    and of its `levers:` (which only say what the workshop page may change)."""
+    data = scenario.model_dump(mode="json", by_alias=True, exclude={"levers"})
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -29,6 +29,7 @@ from sim.scenario.domains import (
     sum_at_most_one,
     sum_to_one,
 )
+from sim.scenario.levers import Lever
 from sim.scenario.risk import RiskSpec
 
 SCHEMA_VERSION: Literal[1] = 1
@@ -813,4 +814,8 @@ class Scenario(Strict):
         default=None,
         description="Grid and levels of the risk metrics (risk.csv, minsim risk, the report); "
         "defaults as documented for each key when unset.",
+    )
+    levers: dict[Id, Lever] = Field(
+        default_factory=dict,
+        description="Values the workshop page offers to change (`minsim workshop`), by name.",
     )

@@ -5,6 +5,7 @@ directory and report."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import numpy as np
 import pandas as pd
@@ -99,15 +100,16 @@ def test_sources_of_the_flagship_policies() -> None:
 
 
 def test_what_changed_lists_old_new_and_source(tmp_path) -> None:
-    base = load(TINY).document
+    shutil.copy(TINY, tmp_path / "tiny.yaml")  # `extends` stays in the scenario's directory
+    base = load(tmp_path / "tiny.yaml").document
     child = write(
         tmp_path,
         "child.yaml",
-        f"""
-        extends: {TINY}
+        """
+        extends: tiny.yaml
         facilities:
           mine:
-            capacity: {{NdPr_oxide: 1500}}
+            capacity: {NdPr_oxide: 1500}
             source: "a new mine plan"
         """,
     )

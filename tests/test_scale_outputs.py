@@ -57,7 +57,11 @@ def test_large_run_bands_are_close_and_no_timeseries_by_default(scenario, tmp_pa
     for var, tol in [("shortage_frac", 0.05), ("shortage_t", 0.05), ("inventory_t", 0.05)]:
         sel = (want["variable"] == var).to_numpy()
         err = np.abs(got.loc[sel, QS].to_numpy() - want.loc[sel, QS].to_numpy())
-        assert np.all(err <= tol * spread[sel, None] + 1e-9), var
+        # The sketch's error is below one bin width of the pilot's range (sim/results/sketch.py):
+        # 5 % of the spread, or 1 % of the cell's size where all replications nearly agree.
+        size = np.abs(want.loc[sel, "p95"].to_numpy())
+        allowed = np.maximum(tol * spread[sel], 0.01 * size)[:, None] + 1e-9
+        assert np.all(err <= allowed), var
 
 
 def test_timeseries_switch(scenario, tmp_path) -> None:

@@ -222,6 +222,6 @@ def test_flagship_lever_move_timings(page: Page) -> None:
     _report("outlook_2026", timings)
     page.wait(r"points (?:more|less) than base|as base")
     page.shot("workshop_variant.png")
-    page.set("", "Spinner", 2300, 99999)
-    page.wait(r"must be between 0 and 7000 \(got 99999\)")
+    page.set("", "Spinner", 25, 99999)  # the JOGMEC Dy oxide stockpile lever, 0-100 t
+    page.wait(r"must be between 0 and 100 \(got 99999\)")
     page.shot("workshop_bad_value.png")

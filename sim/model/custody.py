@@ -56,16 +56,19 @@ class Custody:
         shipment.cleared.add(policy_id)
         self.network.ship(shipment)
 
-    def give_back(self, shipment: Shipment) -> None:
+    def give_back(self, shipment: Shipment, *, refill: bool = True) -> None:
         """The shipment is withdrawn: its material returns to the supplier's stock and the
-        buyer's order for it is void; the supplier then serves its other orders."""
+        buyer's order for it is void; the supplier then serves its other orders (with
+        `refill=False` the caller fills once after giving back several shipments, so returned
+        material is not re-shipped in slivers, one fill per shipment)."""
         self._drop(shipment)
         supplier, c, q = shipment.supplier, shipment.commodity, shipment.quantity
         supplier.stock(c).receive(q, shipment.origin)
         shipment.buyer.withdraw(c, q)
         key = (supplier.id, c)
         self.returned[key] = self.returned.get(key, 0.0) + q
-        supplier.fill(c)
+        if refill:
+            supplier.fill(c)
 
     def held_for(self, buyer: Node, commodity: str) -> list[tuple[Shipment, float]]:
         """Shipments to `buyer` of `commodity` now held, with the time the buyer expects each

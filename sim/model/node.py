@@ -179,7 +179,9 @@ class Node:
         for shipment, _ in custody.held_for(self, commodity):
             if shipment.supplier is supplier:
                 out += shipment.quantity
-                custody.give_back(shipment)
+                custody.give_back(shipment, refill=False)
+        if out > 0.0:
+            supplier.fill(commodity)
         return out
 
     def drop_supplier(self, sourcing: Sourcing, supplier: Node) -> None:

@@ -251,7 +251,9 @@ class LicenceOffice:
             office.refused.append(Application(office, app.supplier, app.buyer, now, 0.0, now, held))
             return
         for s in held:
-            custody.give_back(s)
+            custody.give_back(s, refill=False)
+        for c in sorted({s.commodity for s in held}):
+            app.supplier.fill(c)
         if rule == "resource":
             sourcing = app.buyer.sourcing.get(held[0].commodity)
             if sourcing is not None and app.supplier in sourcing.suppliers():

@@ -97,3 +97,21 @@ def test_change_of_terms_applies_to_pending_applications():
     assert denied == pytest.approx([R + k for k in range(30 - int(R))])  # decided before 30
     assert approved[0] == (30.0, "lic2")  # filed on day 20 under `lic`, decided under `lic2`
     assert len([t for t, _ in approved if t < 30 + R]) == int(R)  # one a day, not all at once
+
+
+def test_a_long_review_does_not_hold_the_applications_filed_after_it():
+    """Reviews of 5-60 days (uniform) and a capacity four times the filing rate: each
+    application is decided at most a few slots after its own review ends, so the waits
+    average the mean review (32.5 days). Deciding strictly in filing order would make every
+    application wait for the longest review filed before it: waits near 60 days."""
+    review = {"dist": "uniform", "low": 5.0, "high": 60.0}
+    lic = {"review_days": review, "applications": "shipment", "capacity_per_week": 28.0}
+    net = simulate(one_pair(lic, end=120, days=300), 0, 1)
+    waits = [
+        float(detail.split(" after ")[1].split(" d")[0])
+        for kind in ("licence_approved", "licence_lapsed")  # lapsed: decided after the end
+        for _, _, detail in events(net, kind)
+    ]
+    assert len(waits) == 120
+    assert all(5.0 - 1e-9 <= w <= 60.0 + 10 * 0.25 for w in waits)
+    assert sum(waits) / len(waits) == pytest.approx(32.5, abs=6.0)

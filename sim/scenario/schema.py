@@ -353,8 +353,8 @@ class License(Strict):
     capacity_per_week: PositiveDecisionsPerWeek | None = Field(
         default=None,
         description="Decisions the licensing authority makes per week at most (drawn once per "
-        "replication); applications are decided first filed, first decided, never before "
-        "their review time. Unset: no limit.",
+        "replication); of the applications whose review time is over, the earliest filed is "
+        "decided at the next free slot. Unset: no limit.",
     )
 
 

@@ -7,9 +7,10 @@ in custody and joins an application: with `applications: contract` (default) the
 application if it was filed less than `contract_days` ago, else a new one; with `shipment`, one
 application per shipment.
 
-Decisions come out first filed, first decided: never before the application's review time
-(sampled at filing) and at most `capacity_per_week` a week, so a backlog builds when
-applications outrun the capacity and drains at the capacity afterwards. An application is
+Decisions come out never before the application's review time (sampled at filing) and at most
+`capacity_per_week` a week: of the applications whose review is done, the earliest filed is
+decided at the next free slot (a long review does not hold the applications filed after it), so
+a backlog builds when applications outrun the capacity and drains at the capacity afterwards. An application is
 decided under the terms of the exporter's active control that covers it at the decision (a
 change of terms, e.g. the London framework, applies to pending and new applications alike);
 when no control covers it any more the held shipments leave (`licence_lapsed`).
@@ -25,6 +26,7 @@ alternates). When a control lifts with `on_end: release` everything it holds lea
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -72,6 +74,40 @@ class LicenceRegister:
         self.open: dict[Pair, Application] = {}  # contract application still taking shipments
         self.next_free = 0.0  # earliest time of the next decision
         self.backlog = 0  # applications filed and not decided
+        # reviewed applications waiting for a decision slot: (filed, sequence, application)
+        self.ready: list[tuple[float, int, Application]] = []
+        self._sequence = 0
+        self._serving = False  # a decision slot is scheduled
+
+    def reviewed(self, network: Network, app: Application) -> None:
+        """`app` has had its review: it waits for a decision slot (earliest filed first)."""
+        self._sequence += 1
+        heapq.heappush(self.ready, (app.filed, self._sequence, app))
+        if not self._serving:
+            self.serve(network)
+
+    def serve(self, network: Network) -> None:
+        """Decide the earliest-filed reviewed application if a slot is free now, then wait
+        for the next slot (`spacing` of its office after it) while applications are ready.
+        Applications whose shipments all left custody meanwhile are closed without a slot."""
+        ctx = network.ctx
+        now = ctx.now
+        self._serving = False
+        if now < self.next_free - 1e-12:
+            self._serving = True
+            ctx.at(self.next_free, _Serve(self, network))
+            return
+        while self.ready:
+            app = heapq.heappop(self.ready)[2]
+            custody = network.custody
+            live = any(s in custody.held for s in app.shipments)
+            app.office.decide(app)
+            if live:
+                self.next_free = now + app.office.spacing
+                break
+        if self.ready:
+            self._serving = True
+            ctx.at(self.next_free, _Serve(self, network))
 
     def licensed(self, pair: Pair, now: float) -> bool:
         """Does `pair` hold a valid licence at `now`?"""
@@ -200,12 +236,8 @@ class LicenceOffice:
         app = Application(self, supplier, buyer, now, review, closes, shipments)
         if self.per_contract:
             reg.open[(supplier.id, buyer.id)] = app
-        at = now + review
-        if self.spacing:
-            at = max(at, reg.next_free)
-            reg.next_free = at + self.spacing
         reg.backlog += 1
-        net.ctx.at(at, _Decide(app))
+        net.ctx.at(now + review, _Reviewed(app) if self.spacing else _Decide(app))
 
     def decide(self, app: Application) -> None:
         """Decide `app` now under the terms in force for it."""
@@ -286,6 +318,31 @@ class _Release:
 
     def __call__(self) -> None:
         self.register.release(self.network, self.shipment)
+
+
+class _Reviewed:
+    """Callback: an application's review is done; it joins the decision queue."""
+
+    __slots__ = ("app",)
+
+    def __init__(self, app: Application) -> None:
+        self.app = app
+
+    def __call__(self) -> None:
+        office = self.app.office
+        office.register.reviewed(office.control.network, self.app)
+
+
+class _Serve:
+    """Callback: the authority's next decision slot."""
+
+    __slots__ = ("network", "register")
+
+    def __init__(self, register: LicenceRegister, network: Network) -> None:
+        self.register, self.network = register, network
+
+    def __call__(self) -> None:
+        self.register.serve(self.network)
 
 
 class _Decide:

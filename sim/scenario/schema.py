@@ -775,6 +775,14 @@ class Prices(Strict):
         description="Unmet share = unmet tonnes / (unmet tonnes + tonnes received in this many "
         "past days), per region.",
     )
+    capacity_loss_flexibility: NonNegativeMultiplier = Field(
+        default=0.0,
+        description="Price flexibility φ (1 / short-run price elasticity of demand) with which "
+        "a region's price answers capacity it lost: a share L of the region's capacity to make "
+        "the commodity cut off from its feed or out of action gives the scarcity part a target "
+        "(1 − L)^−φ (at most shortage_multiple), the price at which demand falls to the "
+        "capacity left; 0: lost capacity is seen only through unmet orders.",
+    )
 
 
 class Scenario(Strict):

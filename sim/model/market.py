@@ -246,6 +246,25 @@ class Market:
         return pd.concat(frames, ignore_index=True)
 
 
+def delivered_index(
+    network: Network, commodity: str, buyer: Node, supplier: Node, now: float
+) -> float:
+    """Price index of `commodity` from `supplier` delivered to `buyer`: the scarcity part of
+    the index in the supplier's country (1 where it is not priced) times the premium of the
+    buyer's region while an export control of the supplier's country covers the commodity into
+    it (1 without a market)."""
+    market = network.market
+    if market is None or not market.quotes:
+        return 1.0
+    home = market.quotes.get((commodity, supplier.country))
+    log_index = home.index.s if home is not None else 0.0
+    dest = market.quotes.get((commodity, buyer.country))
+    if dest is not None and dest.index.q and supplier.country != buyer.country:
+        if any(p.active and p.exporter == supplier.country for p in dest.controls):
+            log_index += dest.index.q
+    return math.exp(log_index)
+
+
 def feed_cut(network: Network, fac: Facility, now: float) -> bool:
     """Whether some input of `fac`'s recipe has no supplier (preferred, or qualified
     alternate) that may ship it to `fac` now and can ship at all; inputs without a sourcing

@@ -171,6 +171,14 @@ class Sourcing(Strict):
         description="shares: orders split by the shares; capacity: by share × each supplier's "
         "capacity for the commodity at the time (ramping plants take a growing part).",
     )
+    price_elasticity: NonNegativeMultiplier = Field(
+        default=0.0,
+        description="η ≥ 0: each supplier's weight is multiplied by its delivered price index "
+        "to the power −η (needs `prices:`), so orders shift toward cheaper supply; the "
+        "delivered index is the scarcity part of the index in the supplier's country times the "
+        "buyer region's export premium where an export control covers the supplier; 0: prices "
+        "do not steer sourcing.",
+    )
 
 
 class Stage(Strict):

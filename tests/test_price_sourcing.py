@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
@@ -13,24 +14,15 @@ import pytest
 
 from sim.model.market import feed_cut
 from sim.model.node import Node
-from sim.model.prices import IndexTerms, ScarcityIndex
+from sim.model.prices import ScarcityIndex
 from sim.model.sourcing import Sourcing
 from sim.runner import simulate
 from sim.scenario.loader import load_scenario
+from tests.test_market import TERMS as MARKET_TERMS
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "apr2025_licensing.yaml"
 
-TERMS = IndexTerms(
-    multiple=10.0,
-    rise_days=20.0,
-    half_life=100.0,
-    premium=3.0,
-    premium_days=15.0,
-    premium_half_life=40.0,
-    unmet_after=14.0,
-    unmet_window=30.0,
-    flexibility=5.0,
-)
+TERMS = replace(MARKET_TERMS, flexibility=5.0)  # the closed-form law of test_market, φ = 5
 
 
 class _Supplier:

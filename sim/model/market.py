@@ -7,8 +7,11 @@ plants whose recipe uses it. Each day the market measures, per commodity and reg
   more than `unmet_after_days` (still open at a supplier, or held by a policy such as a licence
   queue), R the tonnes they received over the last `unmet_window_days`;
 - the share c of the day an export control covers the commodity into the region;
+- the share L of the region's capacity to make the commodity that is lost: plants of the region
+  making it whose feed is cut off (no supplier of an input may ship to them, or can ship at all)
+  or that are out of action (outage), by capacity (only with `capacity_loss_flexibility` > 0);
 and steps the price law of `sim.model.prices` with unmet-demand fraction max(shortfall, u·(1 − c))
-(orders a control leaves unmet count towards the premium, not twice). The price in USD/kg is the commodity's
+(orders a control leaves unmet count towards the premium, not twice) and lost share L. The price in USD/kg is the commodity's
 `reference_usd_per_kg` times the index. Price-response policies read the market as listeners
 called after each day's step; the run's records carry the daily index of every priced pair.
 """
@@ -27,6 +30,7 @@ from sim.model.prices import IndexTerms, ScarcityIndex, controls_into, covered_d
 
 if TYPE_CHECKING:
     from sim.model.buyer import DemandPoint
+    from sim.model.facility import Facility
     from sim.model.network import Network
     from sim.model.node import Node
     from sim.model.policies.export_control import ExportControl
@@ -55,6 +59,8 @@ class Quote:
         self.seen = [(0.0, 0.0) for _ in points]  # cumulative demand, shortage at the last step
         self.received: list[float] = []  # cumulative tonnes received by the consumers, per day
         self.controls: list[ExportControl] = []
+        self.producers: list[Facility] = []  # plants of the region making the commodity
+        self.nominal: dict[Facility, float] = {}  # last capacity seen outside an outage, t/day
         self.history: list[float] = []
         self.unmet_history: list[float] = []
 
@@ -73,6 +79,19 @@ class Quote:
             short += point.cum_shortage - s0
             self.seen[i] = (point.cum_demand, point.cum_shortage)
         return min(short / demand, 1.0) if demand > 0 else 0.0
+
+    def lost_share(self, network: Network, now: float) -> float:
+        """Share of the producers' capacity (t/day, at nameplate × ramp × growth) that is out
+        of action or whose feed is cut off (0 without producers)."""
+        total = lost = 0.0
+        for fac in self.producers:
+            rate = fac.capacity_rate(self.commodity, now)
+            if fac.outage_factor > 0.0:
+                self.nominal[fac] = rate / fac.outage_factor
+            nominal = self.nominal.get(fac, rate)
+            total += nominal
+            lost += nominal if feed_cut(network, fac, now) else nominal - rate
+        return lost / total if total > EPS else 0.0
 
     def unmet_share(self, held: dict[tuple[str, str], float], before: float, window: int) -> float:
         """U / (U + R): orders waiting since before `before` and held shipments (`held`, by
@@ -134,9 +153,12 @@ class Market:
                     pts, nodes = regions.setdefault(b.country, ([], []))
                     pts.append(b.points[commodity])
                     nodes.append(b)
+            makers: dict[str, list[Facility]] = {}
             for f in net.facilities.values():
                 if commodity in f.inputs:
                     regions.setdefault(f.country, ([], []))[1].append(f)
+                if commodity in f.outputs:
+                    makers.setdefault(f.country, []).append(f)
             for region, (pts, nodes) in sorted(regions.items()):
                 q = Quote(
                     commodity,
@@ -147,6 +169,8 @@ class Market:
                     self.reference.get(commodity, math.nan),
                 )
                 q.controls = controls_into(net, commodity, nodes)
+                if self.terms.flexibility > 0.0:
+                    q.producers = makers.get(region, [])
                 self.quotes[(commodity, region)] = q
 
     def quote(self, commodity: str, region: str) -> Quote | None:
@@ -186,8 +210,9 @@ class Market:
             f = q.shortfall(now)
             u = q.unmet_share(held, before, self.window)
             c = covered_day(q.controls, now) if q.controls else 0.0
+            lost = q.lost_share(self.network, now) if q.producers else 0.0
             # orders a control leaves unmet raise the premium; other unmet orders, scarcity
-            q.history.append(q.index.step(max(f, u * (1.0 - c)), c, u))
+            q.history.append(q.index.step(max(f, u * (1.0 - c)), c, u, lost))
             q.unmet_history.append(u)
 
     def _loop(self) -> Generator[Any, Any, None]:
@@ -219,6 +244,45 @@ class Market:
         if not frames:
             return pd.DataFrame({c: [] for c in PRICE_COLUMNS})
         return pd.concat(frames, ignore_index=True)
+
+
+def delivered_index(
+    network: Network, commodity: str, buyer: Node, supplier: Node, now: float
+) -> float:
+    """Price index of `commodity` from `supplier` delivered to `buyer`: the scarcity part of
+    the index in the supplier's country (1 where it is not priced) times the premium of the
+    buyer's region while an export control of the supplier's country covers the commodity into
+    it (1 without a market)."""
+    market = network.market
+    if market is None or not market.quotes:
+        return 1.0
+    home = market.quotes.get((commodity, supplier.country))
+    log_index = home.index.s if home is not None else 0.0
+    dest = market.quotes.get((commodity, buyer.country))
+    if dest is not None and dest.index.q and supplier.country != buyer.country:
+        if any(p.active and p.exporter == supplier.country for p in dest.controls):
+            log_index += dest.index.q
+    return math.exp(log_index)
+
+
+def feed_cut(network: Network, fac: Facility, now: float) -> bool:
+    """Whether some input of `fac`'s recipe has no supplier (preferred, or qualified
+    alternate) that may ship it to `fac` now and can ship at all; inputs without a sourcing
+    entry are not modelled as supplied and never count as cut."""
+    for commodity, per in fac.inputs.items():
+        sourcing = fac.sourcing.get(commodity)
+        if per <= 0.0 or sourcing is None:
+            continue
+        suppliers = [
+            *sourcing.preferred,
+            *(a for a in sourcing.alternates if a in sourcing.qualified),
+        ]
+        if not any(
+            s.can_ship() and s.available(now) and network.admits(s, fac, commodity)
+            for s in suppliers
+        ):
+            return True
+    return False
 
 
 def daily(history: list[float], days: int, first: float) -> np.ndarray:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import TYPE_CHECKING
 
 from sim.engine.context import Context
@@ -10,7 +11,7 @@ from sim.model.buyer import Buyer, DemandPoint
 from sim.model.custody import Custody
 from sim.model.facility import Facility, online_day
 from sim.model.lanes import Lane, LaneTable
-from sim.model.market import Market
+from sim.model.market import Market, delivered_index
 from sim.model.node import EPS, Node
 from sim.model.ordering import OrderingRule
 from sim.model.orders import Shipment
@@ -279,6 +280,8 @@ class Network:
             split=spec.split,
             success=success,
             rng=self.ctx.streams(f"qualification:{node.id}:{commodity}") if success < 1 else None,
+            price_elasticity=v(spec.price_elasticity, f"{path}.price_elasticity"),
+            price=partial(delivered_index, self, commodity, node),
         )
         node.on_order.setdefault(commodity, 0.0)
 

@@ -5,7 +5,10 @@ log(index) = s + q, both starting in equilibrium (s = 0, q at its first day's ta
 - scarcity s tends to f·log(`shortage_multiple`), f being the day's unmet-demand fraction (the
   market passes the larger of the buyers' shortfall and the unmet order share no control
   explains), rising with time
-  constant `rise_days` and falling with half-life `half_life_days`;
+  constant `rise_days` and falling with half-life `half_life_days`; where the region lost a
+  share L of its capacity to make the commodity (feed cut off, outage), the target is at least
+  −φ·log(1 − L), φ = `capacity_loss_flexibility` — the constant-elasticity price (1 − L)^−φ at
+  which demand falls to the capacity left — and at most log(`shortage_multiple`);
 - premium q tends to c·u·log(`controlled_premium`), c being the share of the day an export
   control covers the commodity into the region (0 in the exporter's own country) and u the unmet
   share of the region's orders, rising with time constant `premium_days` and falling with
@@ -39,6 +42,7 @@ class IndexTerms:
     premium_half_life: float
     unmet_after: float
     unmet_window: float
+    flexibility: float = 0.0
 
     @classmethod
     def draw(cls, network: Network) -> IndexTerms:
@@ -60,6 +64,7 @@ class IndexTerms:
             ),
             unmet_after=v(spec.unmet_after_days, "prices.unmet_after_days"),
             unmet_window=v(spec.unmet_window_days, "prices.unmet_window_days"),
+            flexibility=v(spec.capacity_loss_flexibility, "prices.capacity_loss_flexibility"),
         )
 
 
@@ -79,17 +84,22 @@ class ScarcityIndex:
         self.q_up = math.exp(-1.0 / terms.premium_days)
         self.q_down = math.exp(-half / terms.premium_half_life)
         self.top_s, self.top_q = math.log(terms.multiple), math.log(terms.premium)
+        self.flexibility = terms.flexibility
         self.s = 0.0
         self.q: float | None = None  # set in equilibrium on the first day
         self.value = 1.0
 
-    def step(self, f: float, c: float, u: float = 1.0) -> float:
-        """End-of-day index after a day with unmet-demand fraction `f`, controlled share `c`
-        and unmet order share `u`."""
+    def step(self, f: float, c: float, u: float = 1.0, loss: float = 0.0) -> float:
+        """End-of-day index after a day with unmet-demand fraction `f`, controlled share `c`,
+        unmet order share `u` and share `loss` of the region's capacity lost."""
         target = self.top_q * c * u
         if self.q is None:
             self.q = target
-        self.s = _relax(self.s, self.top_s * f, self.up, self.down)
+        scarce = self.top_s * f
+        if loss > 0.0 and self.flexibility > 0.0:
+            lost = self.top_s if loss >= 1.0 else -self.flexibility * math.log1p(-loss)
+            scarce = max(scarce, min(lost, self.top_s))
+        self.s = _relax(self.s, scarce, self.up, self.down)
         self.q = _relax(self.q, target, self.q_up, self.q_down)
         self.value = math.exp(self.s + self.q)
         return self.value

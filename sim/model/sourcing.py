@@ -10,10 +10,16 @@ starts again the next time a supplier of the commodity is marked failing. A supp
 
 With `split = "capacity"` each supplier's weight is its share times its capacity for the
 commodity at the time of the order, so ramping plants take a growing part of the orders.
+
+With a price elasticity η > 0 each weight is further multiplied by p^−η, p the supplier's
+delivered price index (`price`, see `sim.model.market.delivered_index`): with base weights w_i
+the share of supplier i is w_i·p_i^−η / Σ_j w_j·p_j^−η, so buyers shift toward cheaper supply
+(η = 0: prices do not matter).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -34,6 +40,8 @@ class Sourcing:
     split: str = "shares"
     success: float = 1.0
     rng: np.random.Generator | None = None  # draws qualification outcomes when success < 1
+    price_elasticity: float = 0.0
+    price: Callable[[Node, float], float] | None = None  # delivered index of a supplier, now
     qualified: set[Node] = field(default_factory=set)
     qualifying: set[Node] = field(default_factory=set)
     failing_until: dict[Node, float] = field(default_factory=dict)
@@ -90,6 +98,9 @@ class Sourcing:
                 weights[a] = weights.get(a, 0.0) + lost / len(backups)
         if self.split == "capacity":
             weights = {s: w * s.capacity_rate(self.commodity, now) for s, w in weights.items()}
+        if self.price_elasticity > 0.0 and self.price is not None:
+            eta, price = self.price_elasticity, self.price
+            weights = {s: w * price(s, now) ** -eta for s, w in weights.items()}
         total = sum(weights.values())
         if total <= 0:  # nobody else can ship: keep asking the preferred suppliers
             return dict(self.preferred)

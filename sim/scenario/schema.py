@@ -171,6 +171,14 @@ class Sourcing(Strict):
         description="shares: orders split by the shares; capacity: by share × each supplier's "
         "capacity for the commodity at the time (ramping plants take a growing part).",
     )
+    price_elasticity: NonNegativeMultiplier = Field(
+        default=0.0,
+        description="η ≥ 0: each supplier's weight is multiplied by its delivered price index "
+        "to the power −η (needs `prices:`), so orders shift toward cheaper supply; the "
+        "delivered index is the scarcity part of the index in the supplier's country times the "
+        "buyer region's export premium where an export control covers the supplier; 0: prices "
+        "do not steer sourcing.",
+    )
 
 
 class Stage(Strict):
@@ -774,6 +782,14 @@ class Prices(Strict):
         default=30.0,
         description="Unmet share = unmet tonnes / (unmet tonnes + tonnes received in this many "
         "past days), per region.",
+    )
+    capacity_loss_flexibility: NonNegativeMultiplier = Field(
+        default=0.0,
+        description="Price flexibility φ (1 / short-run price elasticity of demand) with which "
+        "a region's price answers capacity it lost: a share L of the region's capacity to make "
+        "the commodity cut off from its feed or out of action gives the scarcity part a target "
+        "(1 − L)^−φ (at most shortage_multiple), the price at which demand falls to the "
+        "capacity left; 0: lost capacity is seen only through unmet orders.",
     )
 
 

@@ -174,6 +174,7 @@ def test_every_entry_cites_its_source(scenario: Scenario) -> None:
 
 
 # --- behaviour against published figures ------------------------------------------------------------
+@pytest.mark.slow
 def test_no_shortage_without_policy(results: list) -> None:  # type: ignore[type-arg]
     for res in results:
         s = res.summary
@@ -185,6 +186,7 @@ def test_no_shortage_without_policy(results: list) -> None:  # type: ignore[type
         )
 
 
+@pytest.mark.slow
 def test_us_imports_of_compounds_and_metals_come_70_percent_from_china(
     scenario: Scenario,
     results: list,  # type: ignore[type-arg]

@@ -48,6 +48,7 @@ def test_start_up_loads_no_heavy_library(code: str) -> None:
     assert heavy_modules_after(code) == []
 
 
+@pytest.mark.slow
 def test_the_probe_sees_heavy_imports() -> None:
     # the first use of the API loads the model and pandas: the probe would notice
     assert {"pandas", "pyarrow"} <= set(heavy_modules_after("import sim\nsim.run"))

@@ -71,6 +71,7 @@ def document(projects: list[dict[str, Any]], days: int = 1200, **window: Any) ->
     return doc
 
 
+@pytest.mark.slow
 def test_no_capacity_before_the_lead_time_then_the_ramp_curve():
     net = simulate(scenario([project("p1", "NdPr_oxide", 365.0, 60.0)]), 0, 1)
     assert events(net, "project_funded") == [(0.0, "p1", "by fund, cost 60 USD")]

@@ -52,6 +52,7 @@ def _wait_for(path: Path, proc: subprocess.Popen[bytes], limit_s: float = 300.0)
         time.sleep(0.05)
 
 
+@pytest.mark.slow
 def test_second_run_into_the_same_directory_exits_2_and_the_first_finishes(
     tmp_path, capsys
 ) -> None:

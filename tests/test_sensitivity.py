@@ -24,6 +24,7 @@ def ishigami(x: pd.DataFrame, a: float = 7.0, b: float = 0.1) -> pd.DataFrame:
     return pd.DataFrame({"y": y})
 
 
+@pytest.mark.slow
 def test_ishigami_reproduces_the_published_indices() -> None:
     # Ishigami & Homma (1990), a = 7, b = 0.1; the values SALib's documentation quotes
     published = {"x1": (0.314, 0.558), "x2": (0.442, 0.442), "x3": (0.0, 0.244)}
@@ -90,6 +91,7 @@ def test_fixed_inputs_give_the_closed_form_shortage() -> None:
     assert s["shortage_t"].iloc[0] == pytest.approx(9.0 * DAYS - 150.0, rel=1e-6)
 
 
+@pytest.mark.slow
 def test_two_input_chain_decomposes_as_its_closed_form() -> None:
     # shortage = T·d − I with d ~ U(8, 12) t/day, I ~ U(0, 200) t, T = 100 days:
     # Var = T² (4²/12) + 200²/12, so S_d = 1600 / (1600 + 400) = 0.8 and S_I = 0.2; additive,
@@ -107,6 +109,7 @@ def test_two_input_chain_decomposes_as_its_closed_form() -> None:
             assert t.loc[name, k] == pytest.approx(expected, abs=0.05)
 
 
+@pytest.mark.slow
 def test_design_points_share_their_random_numbers_whatever_the_workers() -> None:
     # noisy daily demand: the points' shortages are random, but every point draws the same
     # noise (common random numbers), so along a Morris trajectory a step in the initial stock
@@ -135,6 +138,7 @@ def test_unknown_inputs_and_outputs_are_named() -> None:
         sensitivity(chain(), "morris", 2, outputs=["ghost"])
 
 
+@pytest.mark.slow
 def test_a_dask_cluster_gives_the_same_indices() -> None:
     distributed = pytest.importorskip("distributed")
     from tests.scale_helpers import cluster_options

@@ -1,6 +1,6 @@
 """Start-up stays light: `import sim`, `import sim.engine` and `minsim --help` load neither
-pandas, pyarrow nor matplotlib (checked in a fresh interpreter), and the public API is still
-reachable through `sim`."""
+pandas, pyarrow nor matplotlib (`--help` and `--version` not even numpy or pydantic), checked in
+a fresh interpreter, and the public API is still reachable through `sim`."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ print(json.dumps(sorted(m for m in {heavy!r} if m in sys.modules)))
 """
 
 
-def heavy_modules_after(code: str) -> list[str]:
-    script = PROBE.format(code=code, heavy=HEAVY)
+def heavy_modules_after(code: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    script = PROBE.format(code=code, heavy=heavy)
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
@@ -49,6 +49,23 @@ def test_start_up_loads_no_heavy_library(code: str) -> None:
 
 
 @pytest.mark.slow
+def test_help_and_version_load_neither_numpy_pydantic_nor_the_scenario_loader() -> None:
+    # the parser is built from the standard library; what a command needs is imported on use
+    code = (
+        "from sim.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['--help']) == 0\n"
+        "    assert main(['--version']) == 0\n"
+        "    assert main(['validate', '--help']) == 0"
+    )
+    heavy = ("numpy", "pydantic", "yaml", "sim.scenario.loader", "importlib.metadata")
+    assert heavy_modules_after(code, heavy) == []
+    # the probe sees them once a command runs
+    assert {"numpy", "pydantic"} <= set(
+        heavy_modules_after("import sim.cli.main as m\nm.main(['validate', 'nope.yaml'])", heavy)
+    )
+
+
 def test_the_probe_sees_heavy_imports() -> None:
     # the first use of the API loads the model and pandas: the probe would notice
     assert {"pandas", "pyarrow"} <= set(heavy_modules_after("import sim\nsim.run"))

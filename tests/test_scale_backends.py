@@ -86,6 +86,7 @@ def test_dask_worker_killed_mid_run_is_retried_with_identical_results(tmp_path, 
     assert file_bytes(tmp_path / "dask") == file_bytes(tmp_path / "local")
 
 
+@pytest.mark.slow
 def test_in_memory_run_is_the_same_with_two_workers(tiny) -> None:
     one = sim.run(tiny, reps=6, seed=2)
     two = sim.run(tiny, reps=6, seed=2, workers=2)

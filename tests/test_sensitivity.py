@@ -38,6 +38,7 @@ def test_ishigami_reproduces_the_published_indices() -> None:
     assert list(res.ranked()["input"]) == ["x1", "x2", "x3"]
 
 
+@pytest.mark.slow
 def test_ishigami_morris_screens_x2_and_x1_above_x3() -> None:
     laws = {k: Uniform(dist="uniform", low=-PI, high=PI) for k in ("x1", "x2", "x3")}
     res = analyse(laws, ishigami, method="morris", samples=50, seed=3)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from sim.runner import simulate
-from tests.policy_world import buyer, day, departures, events, stockist, validate, world
+from tests.policy_world import buyer, day, departures, dy_ban, events, stockist, validate, world
 
 RAMP = [0.25, 0.5, 1.0]
 
@@ -48,14 +48,6 @@ def document(projects: list[dict[str, Any]], days: int = 1200, **window: Any) ->
         "decide_at": "open",
         **window,
     }
-    ban = {
-        "id": "ban",
-        "type": "export_control",
-        "exporter": "CN",
-        "elements": ["Dy"],
-        "mode": "ban",
-        "start": day(0),
-    }
     doc = world(
         {"au": stockist("AU", "NdPr_oxide"), "cn": stockist("CN", "Dy_oxide")},
         {
@@ -65,7 +57,7 @@ def document(projects: list[dict[str, Any]], days: int = 1200, **window: Any) ->
             ),
         },
         [("AU", "US", 20.0), ("CN", "US", 30.0), ("US", "US", 3.0)],
-        [ban, fund],
+        [dy_ban(), fund],
         days=days,
     )
     return doc

@@ -102,6 +102,21 @@ def add_out(p: argparse.ArgumentParser, default: str) -> None:
     p.add_argument("--out", type=Path, metavar="DIR", help=f"output directory (default {default})")
 
 
+def add_workers(p: argparse.ArgumentParser) -> None:
+    """`--workers K` and `--scheduler ADDRESS`: where replications run."""
+    p.add_argument(
+        "--workers",
+        type=int_at_least(1),
+        metavar="K",
+        help="local worker processes (default: one per core; 1 runs in this process)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask cluster, e.g. tcp://host:8786 (needs pip install 'minsim[dask]')",
+    )
+
+
 def add_set(
     p: argparse.ArgumentParser,
     what: str = "a value after extends, e.g. policies.oct_ctrl.end=2026-11-10",

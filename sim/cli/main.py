@@ -21,6 +21,7 @@ from sim.cli.arguments import (
     add_seed,
     add_selection,
     add_set,
+    add_workers,
     dates,
     fraction,
     int_at_least,
@@ -510,13 +511,7 @@ def _parser() -> argparse.ArgumentParser:
         help="replications per design point, the same at every point (default 1)",
     )
     add_seed(p)
-    p.add_argument(
-        "--workers",
-        type=int_at_least(1),
-        metavar="K",
-        help="local worker processes (default one per core; 1 runs in this process)",
-    )
-    p.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster")
+    add_workers(p)
     add_out(p, "runs/sensitivity-<name>")
     p.add_argument(
         "--top", type=int_at_least(1), default=5, metavar="N", help="inputs printed per output"

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.cli.arguments import fraction, int_at_least
+from sim.cli.arguments import add_workers, fraction, int_at_least
 from sim.runner.defaults import DEFAULT_MAX_REPS, FIGURE_SETS, FULL_TIMESERIES_MAX, TIMESERIES
 
 if TYPE_CHECKING:
@@ -17,17 +17,7 @@ if TYPE_CHECKING:
 
 def add_scale_options(p: argparse.ArgumentParser) -> None:
     """Options of `minsim run` beyond --reps/--seed/--out/--set."""
-    p.add_argument(
-        "--workers",
-        type=int_at_least(1),
-        metavar="K",
-        help="local worker processes (default: one per core; 1 runs in this process)",
-    )
-    p.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="run on a Dask cluster, e.g. tcp://host:8786 (needs pip install 'minsim[dask]')",
-    )
+    add_workers(p)
     p.add_argument(
         "--precision",
         type=fraction("0.05"),

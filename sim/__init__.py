@@ -2,7 +2,8 @@
 
 The Python API is the command line's: `load_scenario` a file, `run` it, read the results as
 pandas DataFrames (`ensemble.summary`, `ensemble.buyers`, `ensemble.lanes`, `ensemble.events`).
-Names are imported on first use (PEP 562), so `import sim` loads neither pandas nor the model.
+Names (and `__version__`, read from the package metadata) are imported on first use (PEP 562),
+so `import sim` loads neither pandas nor the model.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim._lazy import lazy_getattr
-from sim._version import __version__
 
 if TYPE_CHECKING:
+    from sim._version import __version__
     from sim.runner.compare import compare
     from sim.runner.ensemble import resume, run, run_to_dir
     from sim.runner.replicate import run_one
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 #: Public name → module that defines it.
 _API = {
+    "__version__": "sim._version",
     "compare": "sim.runner.compare",
     "load": "sim.scenario.loader",
     "load_scenario": "sim.scenario.loader",

@@ -34,6 +34,19 @@ def stockist(country: str, commodity: str = "magnet", stock: float = 1e6) -> dic
     }
 
 
+def dy_ban(**terms: Any) -> dict[str, Any]:
+    """A Chinese export ban on Dy from day 0 (id `ban`), with any further `terms`."""
+    return {
+        "id": "ban",
+        "type": "export_control",
+        "exporter": "CN",
+        "elements": ["Dy"],
+        "mode": "ban",
+        "start": day(0),
+        **terms,
+    }
+
+
 def held_from_cn(start: float = 0.0, **terms: Any) -> dict[str, Any]:
     """A ban on magnets from China holding every shipment from day `start` (id `held`)."""
     return {

@@ -174,6 +174,7 @@ def test_every_entry_cites_its_source(scenario: Scenario) -> None:
 
 
 # --- behaviour against published figures ------------------------------------------------------------
+@pytest.mark.slow
 def test_no_shortage_without_policy(results: list) -> None:  # type: ignore[type-arg]
     for res in results:
         s = res.summary
@@ -185,6 +186,7 @@ def test_no_shortage_without_policy(results: list) -> None:  # type: ignore[type
         )
 
 
+@pytest.mark.slow
 def test_us_imports_of_compounds_and_metals_come_70_percent_from_china(
     scenario: Scenario,
     results: list,  # type: ignore[type-arg]
@@ -198,6 +200,7 @@ def test_us_imports_of_compounds_and_metals_come_70_percent_from_china(
             assert shares["MY"] == pytest.approx(US_MALAYSIA_SHARE, abs=US_MALAYSIA_TOLERANCE)
 
 
+@pytest.mark.slow
 def test_japan_imports_come_60_to_70_percent_from_china(
     scenario: Scenario,
     results: list,  # type: ignore[type-arg]
@@ -210,6 +213,7 @@ def test_japan_imports_come_60_to_70_percent_from_china(
             assert low <= shares.get("CN", 0.0) <= high, label
 
 
+@pytest.mark.slow
 def test_chinese_magnet_exports_match_customs_data(
     scenario: Scenario,
     results: list,  # type: ignore[type-arg]
@@ -225,6 +229,7 @@ def test_chinese_magnet_exports_match_customs_data(
         assert CHINA_TO_JAPAN_MAGNETS_2025[0] <= by_dest["JP"] <= CHINA_TO_JAPAN_MAGNETS_2025[1]
 
 
+@pytest.mark.slow
 def test_china_stage_shares_are_near_published_ones(
     scenario: Scenario,
     results: list,  # type: ignore[type-arg]

@@ -6,6 +6,9 @@ import json
 import subprocess
 import sys
 
+import pandas as pd
+import pytest
+
 from sim import __version__
 from sim.cli import main
 from sim.scenario.docs import json_schema_text
@@ -66,6 +69,7 @@ def test_unexpected_error_is_one_line(capsys, monkeypatch, tmp_path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_run_writes_results(tmp_path, capsys, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     code, out, err = cli(capsys, "run", str(TINY), "--reps", "2", "--set", "seed=7", "--quiet")
@@ -91,6 +95,28 @@ def test_run_writes_results(tmp_path, capsys, monkeypatch) -> None:
     assert (out_dir / "manifest.json").is_file()
 
 
+def test_a_60_day_run_writes_its_directory_and_reports_a_selection(tmp_path, capsys) -> None:
+    # the fast cover of `minsim run` and `minsim report` (the full-year runs are marked slow)
+    out_dir = tmp_path / "short"
+    argv = ["run", str(TINY), "--reps", "2", "--workers", "1", "--figures", "none"]
+    argv += ["--set", "horizon.end=2025-03-02", "--out", str(out_dir)]
+    assert cli(capsys, *argv) == (0, [f"results in {out_dir} (2 replications, seed 1)"], [])
+    for name in ("manifest.json", "summary.csv", "bands.parquet", "risk.csv", "report.html"):
+        assert (out_dir / name).is_file(), name
+    assert json.loads((out_dir / "manifest.json").read_text())["reps"] == 2
+    summary = pd.read_csv(out_dir / "summary.csv")
+    assert list(summary["replication"]) == [0, 1]
+    # demand without noise: 1,500 t a year over the 60 days of the horizon
+    assert summary["demand_t"].to_numpy() == pytest.approx(1500 * 60 / 365)
+    assert summary["fill_rate"].to_numpy() == pytest.approx(
+        1 - summary["shortage_t"] / summary["demand_t"]
+    )
+    assert cli(capsys, "report", str(out_dir), "--countries", "JP", "--quiet") == (0, [], [])
+    code, _, err = cli(capsys, "report", str(out_dir), "--countries", "XX")
+    assert code == 2 and err[0].startswith("error: --countries/--sectors: no buyer in country 'XX'")
+
+
+@pytest.mark.slow
 def test_python_dash_m_sim() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "sim", "validate", str(TINY)],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 
 import sim
 from tests.scenario_files import TINY, child_of_tiny, cli
@@ -19,6 +20,7 @@ def test_compare_same_scenario_has_zero_paired_differences() -> None:
     assert comp.input_diff() == {"b": []}
 
 
+@pytest.mark.slow
 def test_compare_cli_writes_directory(tmp_path, capsys) -> None:
     child = child_of_tiny(
         tmp_path,
@@ -55,6 +57,7 @@ def test_compare_cli_writes_directory(tmp_path, capsys) -> None:
     )
 
 
+@pytest.mark.slow
 def test_sweep_cli_one_at_a_time_and_grid(tmp_path, capsys) -> None:
     out = tmp_path / "sw"
     argv = ["sweep", str(TINY), "--vary", "facilities.mine.capacity.NdPr_oxide=100,1000"]
@@ -82,6 +85,7 @@ def test_sweep_bad_vary_is_one_line_error(capsys) -> None:
     assert code == 1 and err[0].startswith("error: --vary expects KEY=V1,V2,...")
 
 
+@pytest.mark.slow
 def test_run_writes_report_and_resolved_scenario(tmp_path, capsys) -> None:
     out = tmp_path / "run"
     assert cli(capsys, "run", str(TINY), "--reps", "2", "--out", str(out), "--quiet")[0] == 0

@@ -16,6 +16,7 @@ ALL = {"shortage.png", "shortage_fan.png", "days_of_cover.png", "flows.png"}
     ("figures", "drawn"),
     [("all", ALL), ("summary", {"shortage.png", "shortage_fan.png"}), ("none", set())],
 )
+@pytest.mark.slow
 def test_figures_option_draws_only_the_figures_asked_for(tmp_path, capsys, figures, drawn) -> None:
     out = tmp_path / figures
     argv = ["run", str(TINY), "--reps", "2", "--out", str(out), "--quiet", "--figures", figures]
@@ -30,6 +31,7 @@ def test_figures_option_draws_only_the_figures_asked_for(tmp_path, capsys, figur
     assert page.count("<img") == len(pngs - {"shortage.png"})
 
 
+@pytest.mark.slow
 def test_figures_do_not_change_the_data_files(tmp_path, capsys) -> None:
     for figures in ("all", "none"):
         argv = ["run", str(TINY), "--reps", "2", "--out", str(tmp_path / figures), "--quiet"]

@@ -33,6 +33,7 @@ def test_chain_is_declared_by_the_scenario() -> None:
     assert origin_stages(s) == {"alumina_refinery", "extraction"}
 
 
+@pytest.mark.slow
 def test_every_replication_balances() -> None:
     """Per facility and commodity: initial + received + produced = shipped + consumed + final,
     and whatever left a node is on a lane, in custody or delivered."""
@@ -53,6 +54,7 @@ def _short_share(b: pd.DataFrame, first: dt.date, last: dt.date) -> float:
     return float(part["shortage_t"].sum() / part["demand_t"].sum())
 
 
+@pytest.mark.slow
 def test_us_shortage_after_the_ban_far_exceeds_before(buyers: pd.DataFrame) -> None:
     s = load_scenario(GALLIUM)
     us = buyers[buyers["buyer"].map(lambda b: s.buyers[b].country) == "US"]
@@ -68,6 +70,7 @@ def test_us_shortage_after_the_ban_far_exceeds_before(buyers: pd.DataFrame) -> N
     assert after > 10 * elsewhere
 
 
+@pytest.mark.slow
 def test_listed_and_run_from_the_command_line(tmp_path, capsys) -> None:
     code, out, _ = cli(capsys, "list", str(GALLIUM.parent))
     assert code == 0

@@ -33,6 +33,7 @@ def cell_timeout(base_s: float = 300.0) -> int:
 
 
 @pytest.mark.parametrize("name", sorted(NEEDS))
+@pytest.mark.slow
 def test_notebook_executes(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     jupytext = pytest.importorskip("jupytext", reason="install the notebooks extra")
     from nbclient import NotebookClient

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -79,6 +80,7 @@ def test_nearby_policy_dates_share_one_label() -> None:
     plt.close(fig)
 
 
+@pytest.mark.slow
 def test_fan_grid_has_a_panel_per_pair() -> None:
     fig = fan_grid(bands(records(), START), "shortage_frac", MARKS, title="t")
     titles = sorted(a.get_title() for a in fig.axes if a.get_visible())
@@ -86,6 +88,7 @@ def test_fan_grid_has_a_panel_per_pair() -> None:
     assert_not_blank(fig)
 
 
+@pytest.mark.slow
 def test_overlay_and_differences() -> None:
     b = bands(records(), START)
     other = b.assign(p50=b["p50"] * 2)
@@ -128,6 +131,7 @@ def flows() -> pd.DataFrame:
     )
 
 
+@pytest.mark.slow
 def test_flows_monthly_by_origin_and_stack() -> None:
     m = monthly_by_origin(flows(), destination="JP")
     assert m.to_dict() == {
@@ -173,6 +177,7 @@ def test_policy_marks_from_documents_and_scenarios() -> None:
     assert policy_marks(loaded) == policy_marks(loaded.scenario) == expected
 
 
+@pytest.mark.slow
 def test_imports_grid_shows_each_destinations_imports_by_origin() -> None:
     f = pd.concat(
         [

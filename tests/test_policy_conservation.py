@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -247,6 +248,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios(), st.integers(0, 1000))
+@pytest.mark.slow
 def test_every_mechanism_at_once_conserves_mass(doc, replication):
     result = run_one(validate(doc), replication, 17)
     assert (result.buyers["shortage_t"] >= -1e-9).all()

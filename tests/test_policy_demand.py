@@ -91,6 +91,7 @@ def random_outages(facilities: list[str], days: int) -> dict[str, Any]:
     return doc
 
 
+@pytest.mark.slow
 def test_random_outages_poisson_count_zero_capacity_and_own_streams():
     days = 3650
     net = simulate(validate(random_outages(["m1"], days)), 0, 1)

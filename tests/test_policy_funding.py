@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from sim.runner import simulate
-from tests.policy_world import buyer, day, departures, events, stockist, validate, world
+from tests.policy_world import buyer, day, departures, dy_ban, events, stockist, validate, world
 
 RAMP = [0.25, 0.5, 1.0]
 
@@ -48,14 +48,6 @@ def document(projects: list[dict[str, Any]], days: int = 1200, **window: Any) ->
         "decide_at": "open",
         **window,
     }
-    ban = {
-        "id": "ban",
-        "type": "export_control",
-        "exporter": "CN",
-        "elements": ["Dy"],
-        "mode": "ban",
-        "start": day(0),
-    }
     doc = world(
         {"au": stockist("AU", "NdPr_oxide"), "cn": stockist("CN", "Dy_oxide")},
         {
@@ -65,12 +57,13 @@ def document(projects: list[dict[str, Any]], days: int = 1200, **window: Any) ->
             ),
         },
         [("AU", "US", 20.0), ("CN", "US", 30.0), ("US", "US", 3.0)],
-        [ban, fund],
+        [dy_ban(), fund],
         days=days,
     )
     return doc
 
 
+@pytest.mark.slow
 def test_no_capacity_before_the_lead_time_then_the_ramp_curve():
     net = simulate(scenario([project("p1", "NdPr_oxide", 365.0, 60.0)]), 0, 1)
     assert events(net, "project_funded") == [(0.0, "p1", "by fund, cost 60 USD")]

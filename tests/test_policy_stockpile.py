@@ -9,21 +9,12 @@ import pytest
 
 from sim.model.policies.rapid_response import share_out
 from sim.runner import run_one, simulate
-from tests.policy_world import buyer, day, departures, events, stockist, validate, world
-
-BAN = {
-    "id": "ban",
-    "type": "export_control",
-    "exporter": "CN",
-    "elements": ["Dy"],
-    "mode": "ban",
-    "start": day(0),
-}
+from tests.policy_world import buyer, day, departures, dy_ban, events, stockist, validate, world
 
 
 def us_buyers(*policies: dict[str, Any], days: int = 200, ban_end: int | None = None):
     """Two US buyers (defense, automotive) of Chinese magnets, both banned from day 0."""
-    ban = dict(BAN, end=day(ban_end)) if ban_end else BAN
+    ban = dy_ban(end=day(ban_end)) if ban_end else dy_ban()
     doc = world(
         {"maker": stockist("CN"), "spare": stockist("MY")},
         {

@@ -96,6 +96,7 @@ def test_suspended_licence_regime_drains_by_default():
     assert next(t for t, _, _ in events(net, "licence_lapsed")) == 150.0
 
 
+@pytest.mark.slow
 def test_random_expiry_frequency_and_common_random_numbers():
     p, reps = 0.5, 80
     sc = scenario({"renew": p, "snap_back": 1 - p}, days=210)

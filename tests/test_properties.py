@@ -178,6 +178,7 @@ def networks(draw: st.DrawFn) -> dict[str, Any]:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(doc=networks())
+@pytest.mark.slow
 def test_random_networks_conserve_mass_stay_nonnegative_and_within_capacity(doc, monkeypatch_stock):
     sc = Scenario.model_validate(doc)
     monkeypatch_stock.clear()

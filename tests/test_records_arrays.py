@@ -44,6 +44,7 @@ def replication():
     return scenario, result
 
 
+@pytest.mark.slow
 def test_text_columns_are_object_dtype_whatever_the_pandas_version(replication) -> None:
     _, r = replication
     for table, cols in [

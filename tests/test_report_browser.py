@@ -37,6 +37,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out / "report.html"
 
 
+@pytest.mark.slow
 def test_images_are_embedded_pngs(report: Path) -> None:
     html = report.read_text()
     uris = re.findall(r'<img src="data:image/png;base64,([^"]+)"', html)
@@ -46,6 +47,7 @@ def test_images_are_embedded_pngs(report: Path) -> None:
         assert img.width > 300 and img.height > 200
 
 
+@pytest.mark.slow
 def test_headless_chromium_screenshot(report: Path, tmp_path: Path) -> None:
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium not installed (make test installs it when run as root)")

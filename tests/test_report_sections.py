@@ -62,6 +62,7 @@ def test_full_table_folds_pairs_never_short() -> None:
     assert "2 buyer × commodity pairs never run short" in folded and ">c<" in folded
 
 
+@pytest.mark.slow
 def test_run_report_first_screen(tmp_path, capsys) -> None:
     doc = one_supplier(noise_cv=0.2, days=120)
     doc["policies"] = [
@@ -81,6 +82,7 @@ def test_run_report_first_screen(tmp_path, capsys) -> None:
     assert "CVaR" in risk and "By country" in risk and "By sector" in risk
 
 
+@pytest.mark.slow
 def test_run_report_says_when_no_one_is_short(tmp_path, capsys) -> None:
     out = tmp_path / "tiny"
     assert cli(capsys, "run", str(TINY), "--reps", "3", "--out", str(out), "--quiet")[0] == 0
@@ -118,6 +120,7 @@ def test_what_changed_lists_old_new_and_source(tmp_path) -> None:
     assert (row["change"], row["source"]) == ("1000 → 1500", "a new mine plan")
 
 
+@pytest.mark.slow
 def test_sensitivity_command_writes_indices_design_and_report(tmp_path, capsys) -> None:
     doc = one_supplier(days=60, supplier_stock=0.0, initial=0.0)
     doc["facilities"]["maker"]["capacity"] = {"magnet": 1e-9}

@@ -67,6 +67,7 @@ def stress_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_full_ban_stress_report_shows_every_importer(stress_run: Path) -> None:
     text = _text(stress_run / "report.html")
     expected = _importing_countries(STRESS)
@@ -78,6 +79,7 @@ def test_full_ban_stress_report_shows_every_importer(stress_run: Path) -> None:
     assert _headline_rows(text) == every  # every buyer with its country and sector
 
 
+@pytest.mark.slow
 def test_report_of_chosen_countries_and_sectors(stress_run: Path, capsys) -> None:
     code, _, err = cli(capsys, "report", str(stress_run), "--countries", "EU,ROW", "--quiet")
     assert code == 0, err
@@ -94,6 +96,7 @@ def test_report_of_chosen_countries_and_sectors(stress_run: Path, capsys) -> Non
     assert _headline_buyers(text) == {b for b, x in s.buyers.items() if x.sector == "defense"}
 
 
+@pytest.mark.slow
 def test_unknown_country_or_sector_is_a_clear_error(stress_run: Path, capsys) -> None:
     code, _, err = cli(capsys, "report", str(stress_run), "--countries", "US,XX")
     assert code == 2

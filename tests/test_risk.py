@@ -149,6 +149,7 @@ def halted_file(directory) -> str:
     return str(path)
 
 
+@pytest.mark.slow
 def test_tiny_run_writes_risk_csv(tmp_path, capsys) -> None:
     out = tmp_path / "tiny"
     assert cli(capsys, "run", str(TINY), "--reps", "3", "--out", str(out), "--quiet")[0] == 0
@@ -158,6 +159,7 @@ def test_tiny_run_writes_risk_csv(tmp_path, capsys) -> None:
     assert most_exposed(t).empty
 
 
+@pytest.mark.slow
 def test_risk_command_on_a_run_directory(tmp_path, capsys) -> None:
     out = tmp_path / "halted"
     argv = ["run", halted_file(tmp_path), "--reps", "6", "--out", str(out), "--quiet"]
@@ -186,6 +188,7 @@ def test_risk_command_on_a_run_directory(tmp_path, capsys) -> None:
     )
 
 
+@pytest.mark.slow
 def test_auto_reps_says_when_it_stops_short(tmp_path, capsys) -> None:
     done = run_to_dir(halted_noisy(), tmp_path / "c", reps=None, precision=1e-6, max_reps=30)
     m = json.loads((done.out / "manifest.json").read_text())

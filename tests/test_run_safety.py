@@ -52,6 +52,7 @@ def _wait_for(path: Path, proc: subprocess.Popen[bytes], limit_s: float = 300.0)
         time.sleep(0.05)
 
 
+@pytest.mark.slow
 def test_second_run_into_the_same_directory_exits_2_and_the_first_finishes(
     tmp_path, capsys
 ) -> None:
@@ -137,6 +138,7 @@ def test_mass_balance_fails_on_non_finite_values(bad) -> None:
     assert any("non-finite stock" in v for v in check(network))
 
 
+@pytest.mark.slow
 def test_dask_cluster_needs_no_fixed_port(recwarn) -> None:
     """Test clusters take ephemeral ports with the dashboard off: they start while another
     cluster holds the default ports (8786/8787), and warn about nothing."""

@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from sim.runner import run_to_dir
 from sim.runner.precision import FLOOR_T, MIN_REPS, ROUND, half_widths
@@ -21,6 +22,7 @@ def totals(out) -> np.ndarray:
     ).to_numpy()
 
 
+@pytest.mark.slow
 def test_auto_stops_at_the_first_check_within_precision_whatever_the_workers(tmp_path) -> None:
     sc = halted_noisy()
     one = run_to_dir(sc, tmp_path / "one", reps=None, precision=0.1, seed=2, workers=1)
@@ -41,11 +43,13 @@ def test_auto_stops_at_the_first_check_within_precision_whatever_the_workers(tmp
     assert manifest["timeseries"] == "none"
 
 
+@pytest.mark.slow
 def test_auto_respects_the_cap(tmp_path) -> None:
     done = run_to_dir(halted_noisy(), tmp_path / "c", reps=None, precision=1e-6, max_reps=30)
     assert done.reps == 30
 
 
+@pytest.mark.slow
 def test_buyer_never_short_converges_at_once(tmp_path, capsys) -> None:
     out = tmp_path / "tiny"
     code, lines, err = cli(capsys, "run", str(TINY), "--reps", "auto", "--out", str(out))

@@ -39,6 +39,7 @@ def cluster() -> Iterator[object]:
         yield c
 
 
+@pytest.mark.slow
 def test_reference_has_every_output_file(reference) -> None:
     assert set(reference) == {
         "summary.csv",
@@ -50,6 +51,7 @@ def test_reference_has_every_output_file(reference) -> None:
     }
 
 
+@pytest.mark.slow
 def test_two_local_workers_write_the_same_bytes(tiny, reference, tmp_path) -> None:
     run_to_dir(tiny, tmp_path / "two", reps=REPS, seed=3, workers=2)
     assert file_bytes(tmp_path / "two") == reference
@@ -84,6 +86,7 @@ def test_dask_worker_killed_mid_run_is_retried_with_identical_results(tmp_path, 
     assert file_bytes(tmp_path / "dask") == file_bytes(tmp_path / "local")
 
 
+@pytest.mark.slow
 def test_in_memory_run_is_the_same_with_two_workers(tiny) -> None:
     one = sim.run(tiny, reps=6, seed=2)
     two = sim.run(tiny, reps=6, seed=2, workers=2)
@@ -92,6 +95,7 @@ def test_in_memory_run_is_the_same_with_two_workers(tiny) -> None:
     assert [r.replication for r in two.replications] == list(range(6))
 
 
+@pytest.mark.slow
 def test_written_ensemble_equals_streamed_run(tiny, reference, tmp_path) -> None:
     from sim.plotting.shortage import save_shortage_bands_figure
     from sim.results.io.memory import write_outputs

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import sys
 
+import pytest
+
 from tests.scale_helpers import file_bytes
 from tests.scenario_files import TINY, cli
 
 
+@pytest.mark.slow
 def test_progress_bar_on_a_terminal_only(tmp_path, capsys, monkeypatch) -> None:
     argv = ["run", str(TINY), "--reps", "6", "--workers", "2"]
     code, _, err = cli(capsys, *argv, "--out", str(tmp_path / "a"))
@@ -21,6 +24,7 @@ def test_progress_bar_on_a_terminal_only(tmp_path, capsys, monkeypatch) -> None:
     assert file_bytes(tmp_path / "a") == file_bytes(tmp_path / "b") == file_bytes(tmp_path / "c")
 
 
+@pytest.mark.slow
 def test_default_workers_and_replication_option(tmp_path, capsys) -> None:
     code, out, _ = cli(capsys, "run", str(TINY), "--reps", "3", "--out", str(tmp_path / "a"))
     assert (code, out) == (0, [f"results in {tmp_path / 'a'} (3 replications, seed 1)"])

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import sim
 from sim.results.stats import t975
@@ -40,6 +41,7 @@ def test_scenario_compared_with_itself_differs_by_exactly_zero() -> None:
     assert np.all(diff == 0.0) and half_width(diff) == 0.0
 
 
+@pytest.mark.slow
 def test_same_seeds_narrow_the_interval_of_a_small_lever() -> None:
     """Safety stock 20 → 21 days: the paired difference of total shortage with the same seed
     has a 95 % interval ≈ 15× narrower than with independent seeds (measured 15.1)."""

@@ -23,6 +23,7 @@ def scenario():
     return halted_noisy()
 
 
+@pytest.mark.slow
 def test_small_run_bands_flows_and_timeseries_are_exact(scenario, tmp_path) -> None:
     ens = sim.run(scenario, reps=12, seed=3)
     out = run_to_dir(scenario, tmp_path / "r", reps=12, seed=3, workers=1).out
@@ -43,6 +44,7 @@ def test_small_run_bands_flows_and_timeseries_are_exact(scenario, tmp_path) -> N
     pd.testing.assert_frame_equal(ts, pd.read_parquet(tmp_path / "old.parquet"))
 
 
+@pytest.mark.slow
 def test_large_run_bands_are_close_and_no_timeseries_by_default(scenario, tmp_path) -> None:
     n = 2 * PILOT + 10  # > 100: per-replication time series off by default
     ens = sim.run(scenario, reps=n, seed=3)
@@ -64,6 +66,7 @@ def test_large_run_bands_are_close_and_no_timeseries_by_default(scenario, tmp_pa
         assert np.all(err <= allowed), var
 
 
+@pytest.mark.slow
 def test_timeseries_switch(scenario, tmp_path) -> None:
     none = run_to_dir(scenario, tmp_path / "a", reps=3, workers=1, timeseries="none").out
     assert not (none / "timeseries.parquet").exists() and (none / "bands.parquet").exists()

@@ -44,6 +44,7 @@ def interrupt_after(n: int):
 
 
 @pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.slow
 def test_ctrl_c_then_resume_gives_the_same_bytes(scenario, reference, tmp_path, workers) -> None:
     out = tmp_path / "run"
     with pytest.raises(KeyboardInterrupt) as info:
@@ -58,6 +59,7 @@ def test_ctrl_c_then_resume_gives_the_same_bytes(scenario, reference, tmp_path, 
     assert file_bytes(out) == reference
 
 
+@pytest.mark.slow
 def test_crash_between_checkpoints_resumes_from_the_last_one(scenario, reference, tmp_path) -> None:
     """A hard kill (no chance to checkpoint): rows written after the last checkpoint, an
     unfinished Parquet segment and a stale arrays file are all discarded on resume."""
@@ -84,6 +86,7 @@ def test_resume_refuses_another_scenario(scenario, tmp_path) -> None:
         resume(halted_noisy(initial=1.0), tmp_path / "r")
 
 
+@pytest.mark.slow
 def test_cli_interrupt_and_resume(tmp_path, capsys, monkeypatch) -> None:
     out = tmp_path / "tiny"
     argv = ["run", str(TINY), "--reps", "12", "--workers", "1", "--out", str(out)]
@@ -109,6 +112,7 @@ def test_cli_interrupt_and_resume(tmp_path, capsys, monkeypatch) -> None:
     assert manifest["command"][:2] == ["minsim", "run"] and manifest["resumed"]
 
 
+@pytest.mark.slow
 def test_failing_replication_is_named_with_a_command_to_rerun_it(
     tmp_path, capsys, monkeypatch
 ) -> None:

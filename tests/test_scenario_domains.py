@@ -130,6 +130,7 @@ def test_set_values_outside_their_domain_are_refused(tmp_path, capsys, setting, 
     assert any(line.startswith(f"--set › {path}: {message}") for line in err), err
 
 
+@pytest.mark.slow
 def test_buyer_sourcing_set_to_null_leaves_its_demand_without_supplier(tmp_path, capsys):
     err = refused(capsys, tmp_path, BASELINE, "buyers.us_defense.sourcing=null")
     line = BASELINE.read_text().splitlines().index("  us_defense:") + 1
@@ -240,6 +241,7 @@ def test_schema_error_in_a_file_does_not_hide_a_dangling_reference(tmp_path, cap
     )
 
 
+@pytest.mark.slow
 def test_a_second_entry_with_the_same_id_is_a_duplicate(tmp_path, capsys):
     outlook = SCENARIOS / "outlook_2026.yaml"
     second = "  - id: busan_pause\n    end: 2027-02-01\n"
@@ -254,6 +256,7 @@ def test_a_second_entry_with_the_same_id_is_a_duplicate(tmp_path, capsys):
     assert err[0].endswith(f": duplicate id 'busan_pause' (also policies.{first})")
 
 
+@pytest.mark.slow
 def test_alias_bomb_is_refused(tmp_path, capsys):
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]

@@ -60,6 +60,7 @@ def _first_difference(fresh: pd.DataFrame, old: pd.DataFrame) -> str:
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+@pytest.mark.slow
 def test_golden_run(path: Path, summaries: dict[str, pd.DataFrame]) -> None:
     golden = golden_path(path)
     assert golden.exists(), f"{golden} missing: run `python scripts/update_golden.py {path.stem}`"
@@ -78,6 +79,7 @@ def test_no_stale_golden_files() -> None:
     assert {p.stem for p in GOLDEN_DIR.glob("*.csv")} == {p.stem for p in SCENARIOS}
 
 
+@pytest.mark.slow
 def test_heavy_rare_earth_shortage_orders_by_severity(summaries: dict[str, pd.DataFrame]) -> None:
     """baseline <= suspended <= expansion <= full ban: mean total shortage of Dy/Tb-containing
     commodities across US and Japanese buyers, same seeds and replications."""
@@ -114,6 +116,7 @@ def test_sources_name_original_publications(path: Path) -> None:
     assert not [t for t in texts if forbidden.search(t)]
 
 
+@pytest.mark.slow
 def test_policies_say_where_their_numbers_come_from() -> None:
     """Every policy a shipped scenario defines (not one it only overrides) carries a `source:`."""
     missing = []

@@ -24,6 +24,7 @@ def ishigami(x: pd.DataFrame, a: float = 7.0, b: float = 0.1) -> pd.DataFrame:
     return pd.DataFrame({"y": y})
 
 
+@pytest.mark.slow
 def test_ishigami_reproduces_the_published_indices() -> None:
     # Ishigami & Homma (1990), a = 7, b = 0.1; the values SALib's documentation quotes
     published = {"x1": (0.314, 0.558), "x2": (0.442, 0.442), "x3": (0.0, 0.244)}
@@ -37,6 +38,7 @@ def test_ishigami_reproduces_the_published_indices() -> None:
     assert list(res.ranked()["input"]) == ["x1", "x2", "x3"]
 
 
+@pytest.mark.slow
 def test_ishigami_morris_screens_x2_and_x1_above_x3() -> None:
     laws = {k: Uniform(dist="uniform", low=-PI, high=PI) for k in ("x1", "x2", "x3")}
     res = analyse(laws, ishigami, method="morris", samples=50, seed=3)
@@ -90,6 +92,7 @@ def test_fixed_inputs_give_the_closed_form_shortage() -> None:
     assert s["shortage_t"].iloc[0] == pytest.approx(9.0 * DAYS - 150.0, rel=1e-6)
 
 
+@pytest.mark.slow
 def test_two_input_chain_decomposes_as_its_closed_form() -> None:
     # shortage = T·d − I with d ~ U(8, 12) t/day, I ~ U(0, 200) t, T = 100 days:
     # Var = T² (4²/12) + 200²/12, so S_d = 1600 / (1600 + 400) = 0.8 and S_I = 0.2; additive,
@@ -107,6 +110,7 @@ def test_two_input_chain_decomposes_as_its_closed_form() -> None:
             assert t.loc[name, k] == pytest.approx(expected, abs=0.05)
 
 
+@pytest.mark.slow
 def test_design_points_share_their_random_numbers_whatever_the_workers() -> None:
     # noisy daily demand: the points' shortages are random, but every point draws the same
     # noise (common random numbers), so along a Morris trajectory a step in the initial stock
@@ -135,6 +139,7 @@ def test_unknown_inputs_and_outputs_are_named() -> None:
         sensitivity(chain(), "morris", 2, outputs=["ghost"])
 
 
+@pytest.mark.slow
 def test_a_dask_cluster_gives_the_same_indices() -> None:
     distributed = pytest.importorskip("distributed")
     from tests.scale_helpers import cluster_options

@@ -4,6 +4,8 @@ statutory review time plus the buyer's patience makes the buyer qualify and use 
 
 from __future__ import annotations
 
+import pytest
+
 from sim.runner import simulate
 from tests.policy_world import buyer, day, departures, events, stockist, validate, world
 
@@ -84,6 +86,7 @@ def test_a_qualification_that_fails_leaves_the_buyer_without_the_alternate():
         assert departures(net, "my", f"oem{i}") == []
 
 
+@pytest.mark.slow
 def test_qualifications_succeed_at_the_given_probability():
     n, p = 200, 0.4
     net = simulate(qualification_world(n, p), 0, 1)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sim.runner import simulate
-from tests.policy_world import buyer, day, departures, events, stockist, validate, world
-from tests.test_policy_stockpile import BAN
+from tests.policy_world import buyer, day, departures, dy_ban, events, stockist, validate, world
 
 CAP = 3650.0  # t magnet/yr: 10 t/day of activity
 DY_PER_T = 0.01  # t Dy oxide per t magnet: 0.1 t/day of Dy oxide at capacity
@@ -40,7 +39,7 @@ def maker_world(dy_stock: float):  # type: ignore[no-untyped-def]
             {"cn": stockist("CN", "Dy_oxide"), "maker": maker},
             {"oem": buyer("US", {"maker": 1.0}, rate_per_day=1.0)},
             [("CN", "JP", 5.0), ("JP", "JP", 2.0), ("JP", "US", 10.0)],
-            [BAN, pile],
+            [dy_ban(), pile],
             days=30,
         )
     )

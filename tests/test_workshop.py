@@ -74,6 +74,7 @@ def test_lever_kinds_need_their_fields_and_a_source(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["outlook_2026.yaml", "usjp_framework.yaml"])
+@pytest.mark.slow
 def test_every_position_of_the_shipped_levers_is_a_valid_scenario(name: str) -> None:
     loaded = load(LIBRARY / name)
     levers = loaded.scenario.levers
@@ -118,6 +119,7 @@ def test_bad_positions_are_explained(workshop: Workshop) -> None:
     assert workshop.variant({"demand": 1500.0, "stock": False}) is workshop.base
 
 
+@pytest.mark.slow
 def test_numbers_agree_with_compare_on_the_same_seeds(workshop: Workshop) -> None:
     variant = workshop.variant({"fire_end": "1 November", "stock": True})
     workshop.request(variant)
@@ -137,6 +139,7 @@ def test_numbers_agree_with_compare_on_the_same_seeds(workshop: Workshop) -> Non
     assert ours["mean"] > 0  # a longer fire leaves more demand unmet
 
 
+@pytest.mark.slow
 def test_revisiting_a_setting_is_served_from_the_cache(workshop: Workshop) -> None:
     a = workshop.variant({"demand": 1800})
     workshop.request(a)
@@ -151,6 +154,7 @@ def test_revisiting_a_setting_is_served_from_the_cache(workshop: Workshop) -> No
     assert not workshop.busy()
 
 
+@pytest.mark.slow
 def test_brief_after_three_variants(workshop: Workshop, tmp_path: Path) -> None:
     log = SessionLog(workshop)
     log.add(workshop.base)

@@ -164,6 +164,7 @@ def _report(name: str, timings: dict[str, float]) -> None:
 
 
 @pytest.mark.parametrize("page", [(WORKSHOP, 20)], indirect=True)
+@pytest.mark.slow
 def test_levers_move_the_chart_and_headline_and_the_brief_lists_the_variants(page: Page) -> None:
     reps = 20
     page.wait(rf"base: {reps} / {reps}")

@@ -8,36 +8,58 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import sys
 import time
-import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sim._version import __version__
-from sim.cli.run_options import add_scale_options, reps_arg
+from sim.cli.arguments import (
+    add_out,
+    add_quiet,
+    add_seed,
+    add_selection,
+    add_set,
+    add_workers,
+    dates,
+    fraction,
+    int_at_least,
+    percents,
+    reps_arg,
+)
+from sim.cli.run_options import add_scale_options
 from sim.cli.workshop import add_workshop_command, run_workshop
-from sim.results.io.lock import OutputLocked
-from sim.results.selection import Selection, SelectionError, parse_names, scenario_groups
-from sim.scenario.docs import json_schema_text
-from sim.scenario.errors import ScenarioError
-from sim.scenario.loader import load
+
+if TYPE_CHECKING:
+    from sim.results.selection import Selection
 
 EXIT_OK, EXIT_ERROR, EXIT_PROBLEMS = 0, 1, 2
 DEFAULT_REPS = 100
 
 
-@dataclass
 class _Output:
     """What a subcommand has to say: text for stdout and stderr, and the exit code."""
 
-    code: int = EXIT_OK
-    out: list[str] = field(default_factory=list)
-    err: list[str] = field(default_factory=list)
+    def __init__(
+        self, code: int = EXIT_OK, out: list[str] | None = None, err: list[str] | None = None
+    ) -> None:
+        self.code = code
+        self.out: list[str] = out if out is not None else []
+        self.err: list[str] = err if err is not None else []
+
+
+class _Version(argparse.Action):
+    """`--version`: reads the installed version (package metadata) only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        from sim._version import __version__
+
+        print(f"minsim {__version__}")
+        parser.exit()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -50,20 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     command: Callable[[argparse.Namespace, list[str]], _Output] = args.command
     try:
         result = command(args, argv)
-    except ScenarioError as exc:
-        result = _Output(EXIT_PROBLEMS, err=[p.format() for p in exc.problems])
-    except OutputLocked as exc:
-        result = _Output(EXIT_PROBLEMS, err=[f"error: {exc}"])
-    except SelectionError as exc:
-        result = _Output(EXIT_PROBLEMS, err=[f"error: --countries/--sectors: {exc}"])
     except KeyboardInterrupt as exc:
         result = _Output(130, err=["interrupted", *getattr(exc, "__notes__", [])])
     except Exception as exc:
-        if args.debug:
-            traceback.print_exc()
-        hint = "" if args.debug else " (--debug shows the traceback)"
-        notes = getattr(exc, "__notes__", [])  # e.g. how to rerun or resume
-        result = _Output(EXIT_ERROR, err=[f"error: {_one_line(exc)}{hint}", *notes])
+        result = _failure(exc, debug=args.debug)
     try:
         for line in result.out:
             print(line)
@@ -75,7 +87,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     return result.code
 
 
+def _failure(exc: Exception, debug: bool) -> _Output:
+    """What `main` says of an exception: scenario problems, a locked output directory and a
+    selection naming no buyer exit 2; anything else is a one-line error (exit 1)."""
+    from sim.results.io.lock import OutputLocked
+    from sim.results.selection import SelectionError
+    from sim.scenario.errors import ScenarioError
+
+    if isinstance(exc, ScenarioError):
+        return _Output(EXIT_PROBLEMS, err=[p.format() for p in exc.problems])
+    if isinstance(exc, OutputLocked):
+        return _Output(EXIT_PROBLEMS, err=[f"error: {exc}"])
+    if isinstance(exc, SelectionError):
+        return _Output(EXIT_PROBLEMS, err=[f"error: --countries/--sectors: {exc}"])
+    if debug:
+        import traceback
+
+        traceback.print_exc()
+    hint = "" if debug else " (--debug shows the traceback)"
+    notes = getattr(exc, "__notes__", [])  # e.g. how to rerun or resume
+    return _Output(EXIT_ERROR, err=[f"error: {_one_line(exc)}{hint}", *notes])
+
+
 def _validate(args: argparse.Namespace, argv: list[str]) -> _Output:
+    from sim.scenario.errors import ScenarioError
+    from sim.scenario.loader import load
+
     result = _Output()
     for name in args.files:
         try:
@@ -111,6 +148,8 @@ def _list(args: argparse.Namespace, argv: list[str]) -> _Output:
 
 
 def _schema(args: argparse.Namespace, argv: list[str]) -> _Output:
+    from sim.scenario.docs import json_schema_text
+
     text = json_schema_text()
     if args.out is None:
         return _Output(out=[text.removesuffix("\n")])
@@ -120,7 +159,9 @@ def _schema(args: argparse.Namespace, argv: list[str]) -> _Output:
 
 
 def _run(args: argparse.Namespace, argv: list[str]) -> _Output:
-    from sim.cli.run_options import run_command  # imported here: validate works without it
+    from sim.cli.run_options import run_command
+    from sim.results.selection import scenario_groups
+    from sim.scenario.loader import load
 
     selection = _selection(args)
     if not selection.everything and args.scenario is not None:  # check before a long run
@@ -146,6 +187,8 @@ def _run(args: argparse.Namespace, argv: list[str]) -> _Output:
 
 
 def _short_of_precision(out_dir: Path) -> list[str]:
+    import json
+
     m = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
     worst = m.get("precision_reached")
     if m.get("reps_requested") != "auto" or m.get("converged", True):
@@ -232,6 +275,7 @@ def _sweep(args: argparse.Namespace, argv: list[str]) -> _Output:
 def _sensitivity(args: argparse.Namespace, argv: list[str]) -> _Output:
     from sim.report import build_report
     from sim.runner.sensitivity import sensitivity, write_sensitivity
+    from sim.scenario.loader import load
 
     started = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
@@ -337,7 +381,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="minsim",
         description="Simulate critical-mineral supply chains under export controls.",
     )
-    parser.add_argument("--version", action="version", version=f"minsim {__version__}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
@@ -350,7 +394,7 @@ def _parser() -> argparse.ArgumentParser:
         "Exit code 2 if any file has problems.",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML file")
-    _add_set(p)
+    add_set(p)
     p.set_defaults(command=_validate)
 
     p = sub.add_parser(
@@ -390,19 +434,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N|auto",
         help=f"number of replications, or auto (see --precision) (default {DEFAULT_REPS})",
     )
-    p.add_argument(
-        "--seed",
-        type=_int_at_least(0),
-        metavar="S",
-        help="root random seed (default: the scenario's seed)",
-    )
-    p.add_argument(
-        "--out", type=Path, metavar="DIR", help="output directory (default runs/<scenario name>)"
-    )
-    _add_set(p)
+    add_seed(p)
+    add_out(p, "runs/<scenario name>")
+    add_set(p)
     add_scale_options(p)
-    _add_selection(p)
-    p.add_argument("--quiet", action="store_true", help="print nothing on success")
+    add_selection(p)
+    add_quiet(p)
     p.set_defaults(command=_run)
 
     p = sub.add_parser(
@@ -451,7 +488,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--method", choices=("sobol", "morris"), default="morris", help="default morris")
     p.add_argument(
         "--samples",
-        type=_int_at_least(2),
+        type=int_at_least(2),
         metavar="N",
         help="Sobol': base samples N (a power of 2; N × (inputs + 2) points, default 64); "
         "Morris: trajectories (N × (inputs + 1) points, default 10)",
@@ -468,29 +505,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--reps",
-        type=_int_at_least(1),
+        type=int_at_least(1),
         default=1,
         metavar="R",
         help="replications per design point, the same at every point (default 1)",
     )
+    add_seed(p)
+    add_workers(p)
+    add_out(p, "runs/sensitivity-<name>")
     p.add_argument(
-        "--seed", type=_int_at_least(0), metavar="S", help="root seed (default: the scenario's)"
+        "--top", type=int_at_least(1), default=5, metavar="N", help="inputs printed per output"
     )
-    p.add_argument(
-        "--workers",
-        type=_int_at_least(1),
-        metavar="K",
-        help="local worker processes (default one per core; 1 runs in this process)",
-    )
-    p.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster")
-    p.add_argument(
-        "--out", type=Path, metavar="DIR", help="output directory (default runs/sensitivity-<name>)"
-    )
-    p.add_argument(
-        "--top", type=_int_at_least(1), default=5, metavar="N", help="inputs printed per output"
-    )
-    _add_set(p)
-    p.add_argument("--quiet", action="store_true", help="print nothing on success")
+    add_set(p)
+    add_quiet(p)
     p.set_defaults(command=_sensitivity)
 
     p = sub.add_parser(
@@ -502,8 +529,8 @@ def _parser() -> argparse.ArgumentParser:
         "country and buyer sector of the scenario, or those chosen with --countries/--sectors.",
     )
     p.add_argument("dir", type=Path, metavar="DIR", help="output directory")
-    _add_selection(p)
-    p.add_argument("--quiet", action="store_true", help="print nothing on success")
+    add_selection(p)
+    add_quiet(p)
     p.set_defaults(command=_report)
 
     p = sub.add_parser(
@@ -519,15 +546,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("dir", type=Path, metavar="DIR", help="run output directory")
     p.add_argument(
-        "--thresholds", type=_floats, metavar="X,...", help="shortage thresholds, %% of demand"
+        "--thresholds", type=percents, metavar="X,...", help="shortage thresholds, %% of demand"
     )
-    p.add_argument("--by", type=_dates, metavar="DATE,...", help="dates T, e.g. 2026-12-31")
-    p.add_argument("--window", type=_int_at_least(1), metavar="DAYS", help="window length, days")
-    p.add_argument("--level", type=_level, metavar="A", help="CVaR level (default 0.95)")
+    p.add_argument("--by", type=dates, metavar="DATE,...", help="dates T, e.g. 2026-12-31")
+    p.add_argument("--window", type=int_at_least(1), metavar="DAYS", help="window length, days")
+    p.add_argument("--level", type=fraction("0.95"), metavar="A", help="CVaR level (default 0.95)")
     p.add_argument(
-        "--top", type=_int_at_least(1), default=5, metavar="N", help="rows printed per grouping"
+        "--top", type=int_at_least(1), default=5, metavar="N", help="rows printed per grouping"
     )
-    p.add_argument("--quiet", action="store_true", help="print nothing on success")
+    add_quiet(p)
     p.set_defaults(command=_risk)
 
     p = sub.add_parser(
@@ -554,14 +581,9 @@ def _parser() -> argparse.ArgumentParser:
         help="which case to run (default all)",
     )
     p.add_argument(
-        "--reps", type=_int_at_least(1), default=20, metavar="N", help="replications (default 20)"
+        "--reps", type=int_at_least(1), default=20, metavar="N", help="replications (default 20)"
     )
-    p.add_argument(
-        "--seed",
-        type=_int_at_least(0),
-        metavar="S",
-        help="root random seed (default: the scenario's seed)",
-    )
+    add_seed(p)
     p.set_defaults(command=_backtest)
 
     add_workshop_command(sub, [debug], _workshop)
@@ -571,97 +593,21 @@ def _parser() -> argparse.ArgumentParser:
 def _add_run_options(p: argparse.ArgumentParser, default_out: str, reps: int = 20) -> None:
     p.add_argument(
         "--reps",
-        type=_int_at_least(1),
+        type=int_at_least(1),
         default=reps,
         metavar="N",
         help=f"replications per scenario (default {reps})",
     )
-    p.add_argument(
-        "--seed",
-        type=_int_at_least(0),
-        metavar="S",
-        help="root random seed (default: the first scenario's seed)",
-    )
-    p.add_argument(
-        "--out", type=Path, metavar="DIR", help=f"output directory (default {default_out})"
-    )
-    _add_set(p)
-    p.add_argument("--quiet", action="store_true", help="print nothing on success")
-
-
-def _add_set(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a value after extends, e.g. policies.oct_ctrl.end=2026-11-10 "
-        "(repeatable; later wins)",
-    )
-
-
-def _add_selection(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--countries",
-        type=parse_names,
-        metavar="C1,C2,...",
-        help="report only buyers in these countries, and imports into them (default: all)",
-    )
-    p.add_argument(
-        "--sectors",
-        type=parse_names,
-        metavar="S1,S2,...",
-        help="report only buyers of these sectors, e.g. defense,automotive (default: all)",
-    )
+    add_seed(p, "the first scenario's seed")
+    add_out(p, default_out)
+    add_set(p)
+    add_quiet(p)
 
 
 def _selection(args: argparse.Namespace) -> Selection:
+    from sim.results.selection import Selection
+
     return Selection(args.countries or None, args.sectors or None)
-
-
-def _int_at_least(low: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected an integer (got {text!r})") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"must be >= {low} (got {value})")
-        return value
-
-    return parse
-
-
-def _floats(text: str) -> list[float]:
-    try:
-        values = [float(v) for v in text.split(",") if v.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected numbers separated by commas (got {text!r})"
-        ) from None
-    bad = [v for v in values if not 0 <= v < 100]
-    if bad or not values:
-        raise argparse.ArgumentTypeError(f"thresholds are % of demand in [0, 100) (got {text!r})")
-    return values
-
-
-def _level(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number (got {text!r})") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1, e.g. 0.95 (got {value})")
-    return value
-
-
-def _dates(text: str) -> list[dt.date]:
-    try:
-        return [dt.date.fromisoformat(v.strip()) for v in text.split(",") if v.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected dates YYYY-MM-DD, comma-separated (got {text!r})"
-        ) from None
 
 
 def _one_line(exc: BaseException) -> str:

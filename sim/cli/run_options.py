@@ -8,65 +8,26 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.cli.arguments import add_workers, fraction, int_at_least
 from sim.runner.defaults import DEFAULT_MAX_REPS, FIGURE_SETS, FULL_TIMESERIES_MAX, TIMESERIES
 
 if TYPE_CHECKING:
     from sim.runner.ensemble import RunOutcome
 
 
-def reps_arg(text: str) -> int | str:
-    """`--reps`: a positive integer or `auto`."""
-    if text == "auto":
-        return text
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer or auto (got {text!r})") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1 (got {value})")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    value = reps_arg(text)
-    if not isinstance(value, int):
-        raise argparse.ArgumentTypeError(f"expected an integer (got {text!r})")
-    return value
-
-
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number (got {text!r})") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1, e.g. 0.05 (got {value})")
-    return value
-
-
 def add_scale_options(p: argparse.ArgumentParser) -> None:
     """Options of `minsim run` beyond --reps/--seed/--out/--set."""
-    p.add_argument(
-        "--workers",
-        type=_positive_int,
-        metavar="K",
-        help="local worker processes (default: one per core; 1 runs in this process)",
-    )
-    p.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="run on a Dask cluster, e.g. tcp://host:8786 (needs pip install 'minsim[dask]')",
-    )
+    add_workers(p)
     p.add_argument(
         "--precision",
-        type=_fraction,
+        type=fraction("0.05"),
         metavar="P",
         help="with --reps auto: stop when the 95 %% confidence half-width of every buyer's "
         "mean total shortage is within P of the mean (default 0.05)",
     )
     p.add_argument(
         "--max-reps",
-        type=_positive_int,
+        type=int_at_least(1),
         default=DEFAULT_MAX_REPS,
         metavar="N",
         help=f"with --reps auto: at most N replications (default {DEFAULT_MAX_REPS})",
@@ -88,7 +49,7 @@ def add_scale_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--replication",
-        type=_positive_int_or_zero,
+        type=int_at_least(0),
         metavar="R",
         help="run replication R alone (e.g. to rerun one that failed, with --seed)",
     )
@@ -99,16 +60,6 @@ def add_scale_options(p: argparse.ArgumentParser) -> None:
         help="continue the interrupted run of output directory DIR (from DIR.partial); "
         "SCENARIO and other options are taken from it, except --workers and --scheduler",
     )
-
-
-def _positive_int_or_zero(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer (got {text!r})") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0 (got {value})")
-    return value
 
 
 def run_command(args: argparse.Namespace, command: Sequence[str], progress: Any) -> RunOutcome:

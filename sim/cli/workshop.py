@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sim.cli.arguments import add_set
+
 INSTALL_HINT = "pip install 'minsim[workshop]'"
 
 
@@ -47,13 +49,7 @@ def add_workshop_command(
         metavar="DIR",
         help="where briefs are written (default runs/workshop-<name>)",
     )
-    p.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a value of the base scenario (repeatable; later wins)",
-    )
+    add_set(p, "a value of the base scenario")
     p.set_defaults(command=command)
     return p
 

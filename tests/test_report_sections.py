@@ -96,7 +96,7 @@ def test_sources_of_the_flagship_policies() -> None:
     assert len(t) > 20 and (t["source"] != "(none given)").mean() > 0.9
     assert t["source"].str.contains("USGS|MOFCOM|DoD").any()
     value, source = lookup(doc, "buyers.eu_industry.safety_stock_days")
-    assert value["dist"] == "triangular" and "OEM magnet buffer" in source
+    assert value["dist"] == "uniform" and "2-3 months of finished magnets" in source
     # a number without its own source takes its entry's
     assert lookup(doc, "buyers.us_defense.safety_stock_days")[1].startswith("USGS MCS 2026")
 

@@ -34,7 +34,7 @@ def seed_pipelines(network: Network) -> None:
     """Put the material that is on its way at the start (one transit time of flow) on every lane."""
     ctx = network.ctx
     for node in network.nodes.values():
-        review = node.ordering.review_days  # type: ignore[attr-defined]
+        review = node.ordering.review_days
         for commodity, sourcing in node.sourcing.items():
             use = use_per_day(node, commodity)
             if use <= 0:

@@ -136,6 +136,13 @@ class Ordering(Strict):
         "review periods for the cover rule, no limit for base_stock and s_S). A gap left by "
         "refused or withdrawn orders is reordered over several reviews, not in one lot.",
     )
+    delivery_days: NonNegativeDays | None = Field(
+        default=None,
+        description="Days over which each shipment to this node leaves its supplier, in equal "
+        "daily loads: deliveries called off across the period the order covers (default: the "
+        "review period; 0: each shipment leaves in one load). A large order, or a backlog let "
+        "go at once, leaves at a daily pace instead of in one day.",
+    )
 
     @model_validator(mode="after")
     def _rule_fields(self) -> Ordering:

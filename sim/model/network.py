@@ -137,7 +137,11 @@ class Network:
                 f"{path}.max_lot_days",
                 DEFAULT_LOT_REVIEWS * review if spec.rule == "cover" else math.inf,
             ),
-            delivery_days=v(spec.delivery_days, f"{path}.delivery_days", review),
+            delivery_days=v(
+                spec.delivery_days,
+                f"{path}.delivery_days",
+                review if spec.rule == "cover" else 0.0,
+            ),
             cover_days=v(spec.cover_days, f"{path}.cover_days", cover_default),
             level_t=v(spec.level_t, f"{path}.level_t"),
             reorder_point_t=v(spec.reorder_point_t, f"{path}.reorder_point_t"),

@@ -139,9 +139,10 @@ class Ordering(Strict):
     delivery_days: NonNegativeDays | None = Field(
         default=None,
         description="Days over which each shipment to this node leaves its supplier, in equal "
-        "daily loads: deliveries called off across the period the order covers (default: the "
-        "review period; 0: each shipment leaves in one load). A large order, or a backlog let "
-        "go at once, leaves at a daily pace instead of in one day.",
+        "daily loads: deliveries called off across the period an order covers (default: the "
+        "review period for the cover rule, 0 for base_stock and s_S; 0: each shipment leaves in "
+        "one load). A large order, or a backlog let go at once, leaves at a daily pace instead "
+        "of in one day.",
     )
 
     @model_validator(mode="after")

@@ -264,8 +264,14 @@ class Lane(Strict):
 
     origin: str = Field(description="Facility id or country code.")
     destination: str = Field(description="Facility/buyer id or country code.")
-    transit_days: PositiveDays = Field(description="Transit time, sampled per shipment.")
-    capacity_t_per_year: PositiveTonnesPerYear | None = None
+    transit_days: PositiveDays = Field(
+        description="Transit time, sampled per shipment (per load of one leaving in loads)."
+    )
+    capacity_t_per_year: PositiveTonnesPerYear | None = Field(
+        default=None,
+        description="Throughput: a shipment waits until the lane is free, then occupies it for "
+        "its tonnes / capacity, its loads leaving across that time (no limit when null).",
+    )
 
 
 class PolicyBase(Strict):

@@ -74,7 +74,6 @@ class Network:
                 spec.transit_days,
                 self.ctx.streams(f"lane:{origin.id}->{destination.id}"),
                 capacity_per_day=cap / 365.0 if cap else None,
-                delivery_days=destination.ordering.delivery_days,
             )
             self.lanes[key] = lane
         return lane

@@ -69,3 +69,40 @@ def test_an_order_that_waited_behind_a_ban_leaves_at_the_daily_pace_when_it_lift
     # nothing leaves under the ban; on lifting the 70 t leave as 10 t on each of days 60..66
     assert departures(net, "cn", "us") == [(60.0 + i, pytest.approx(10.0)) for i in range(7)]
     assert balance.check(net) == []
+
+
+def test_lots_let_go_together_are_called_off_one_lot_per_delivery_period() -> None:
+    # two weekly lots of 70 t (7 days of 10 t/day) wait behind a ban; when it lifts the
+    # supplier calls off at most one lot (max_lot_days of use) per delivery period of 7 days
+    b = buyer("US", {"cn": 1.0}, rate_per_day=10.0, initial=0.0, review=7.0)
+    b["ordering"] = {
+        "rule": "base_stock",
+        "level_t": 140.0,
+        "review_days": 7.0,
+        "max_lot_days": 7.0,
+        "delivery_days": 7.0,
+    }
+    ban = held_from_cn(0.0, end=day(30))
+    doc = world({"cn": stockist("CN")}, {"us": b}, [("CN", "US", TRANSIT)], [ban], days=60)
+    net = simulate(validate(doc), 0, 1)
+    # 10 t/day = 70 t per 7 days: the second lot follows the first, days 30..43 (later
+    # departures are the buyer's reorders after the lift)
+    out = [(t, q) for t, q in departures(net, "cn", "us") if t < 44.0]
+    assert out == [(30.0 + i, pytest.approx(10.0)) for i in range(14)]
+    assert balance.check(net) == []
+
+
+def test_no_load_is_smaller_than_a_day_of_use() -> None:
+    b = buyer("US", {"jp": 1.0}, rate_per_day=10.0, initial=0.0)
+    b["ordering"] = {
+        "rule": "base_stock",
+        "level_t": 25.0,
+        "review_days": 1000.0,
+        "delivery_days": 7.0,
+    }
+    doc = world({"jp": stockist("JP")}, {"us": b}, [("JP", "US", TRANSIT)], days=30)
+    net = simulate(validate(doc), 0, 1)
+    # 25 t = 2.5 days of use: three loads (ceil 2.5) spread across the 7 days
+    out = departures(net, "jp", "us")
+    assert [t for t, _ in out] == pytest.approx([0.0, 7.0 / 3.0, 14.0 / 3.0])
+    assert [q for _, q in out] == [pytest.approx(25.0 / 3.0)] * 3

@@ -2,37 +2,51 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.engine.context import Context
+from sim.model.orders import Shipment
+from sim.model.pipeline import use_per_day
 from sim.scenario.distributions import Fixed, Number, mean_of
 from sim.scenario.schema import Lane as LaneSpec
 
 if TYPE_CHECKING:
     from sim.model.node import Node
-    from sim.model.orders import Shipment
 
 
 TRANSIT_BLOCK = 64
+LOAD_EPS_DAYS = 1e-9  # a span of exactly n days is n loads
 
 
 @dataclass(eq=False)
 class Lane:
-    """One origin → destination pair in use. Capacity acts as a single server: a shipment of
-    q tonnes occupies the lane for q / capacity days before it departs."""
+    """One origin → destination pair in use.
+
+    A shipment that fills an order leaves in equal loads across the destination's
+    `ordering.delivery_days` (deliveries called off over the period the order covers): one a
+    day, or fewer when a day's load would be less than a day of the destination's use. The
+    supplier calls off at most one lot (`ordering.max_lot_days` of the destination's use) per
+    delivery period: a shipment occupies the lane's call-off schedule for its tonnes at that
+    rate, so several lots let go at once (a backlog when a ban lifts, held shipments licensed
+    together) leave one after the other, not on the same days. Each load has its own transit
+    time. Capacity acts as a single server: a shipment of q tonnes waits until the lane is free
+    and then occupies it for q / capacity days, its loads leaving across that time."""
 
     origin: Node
     destination: Node
     transit: Number
     rng: np.random.Generator
     capacity_per_day: float | None = None
-    next_free: float = 0.0
+    next_free: float = 0.0  # when the lane's capacity is free again
+    calls_free: float = 0.0  # when the call-off schedule of paced shipments is free again
     shipped: float = 0.0
     seeded: float = 0.0  # in transit when the run starts (departed before day 0)
     delivered: float = 0.0
+    # shipments on the lane (or their loads, for one leaving in several)
     in_transit: set[Shipment] = field(default_factory=set)
     departures: list[tuple[float, float]] = field(default_factory=list)  # (time, t)
     commodities: list[str] = field(default_factory=list)  # commodity of each departure
@@ -51,21 +65,56 @@ class Lane:
             self._draws = t.sample_many(self.rng, TRANSIT_BLOCK)[::-1].tolist()
         return max(0.0, self._draws.pop())
 
-    def dispatch(self, ctx: Context, shipment: Shipment) -> None:
-        """Put `shipment` on the lane now: it departs when the lane is free and lands after a
-        transit time."""
-        env = ctx.env
-        now = env.now
-        depart = now
+    def schedule(self, shipment: Shipment, now: float) -> tuple[float, float, int]:
+        """(first departure, loading span in days, number of loads) of `shipment` put on the
+        lane at `now`; books the lane's capacity and call-off schedule."""
+        q = shipment.quantity
+        start, span, n = now, 0.0, 1
         if self.capacity_per_day:
-            depart = max(now, self.next_free)
-            self.next_free = depart + shipment.quantity / self.capacity_per_day
-        shipment.arrival = depart + self.transit_time()
+            start = max(now, self.next_free)
+            span = q / self.capacity_per_day
+            self.next_free = start + span
+            n = math.ceil(span - LOAD_EPS_DAYS)
+        rule = self.destination.ordering
+        days = rule.delivery_days
+        if not shipment.paced or days <= LOAD_EPS_DAYS:
+            return start, span, max(n, 1)
+        use = use_per_day(self.destination, shipment.commodity, start)
+        calls = 0.0  # days of the call-off schedule the shipment takes
+        if use > 0.0 and math.isfinite(rule.max_lot_days):
+            start = max(start, self.calls_free)
+            calls = q * days / (rule.max_lot_days * use)
+            self.calls_free = start + calls
+        loads = math.ceil(max(days, calls) - LOAD_EPS_DAYS)
+        if use > 0.0:  # no load smaller than a day of use
+            loads = min(loads, max(1, math.ceil(q / use - LOAD_EPS_DAYS)))
+        return start, max(span, days, calls), max(n, loads, 1)
+
+    def dispatch(self, ctx: Context, shipment: Shipment) -> None:
+        """Put `shipment` on the lane now: it departs when the lane is free, in loads, each
+        landing after a transit time of its own."""
+        env = ctx.env
+        start, span, n = self.schedule(shipment, env.now)
         self.shipped += shipment.quantity
+        if n == 1:
+            shipment.arrival = start + self.transit_time()
+            self._put(env, shipment, start)
+            return
+        s = shipment
+        for i in range(n):
+            t = start + i * span / n
+            load = Shipment(s.supplier, s.buyer, s.commodity, s.quantity / n, s.origin, t, 0.0)
+            load.paced = False
+            load.arrival = t + self.transit_time()
+            s.arrival = max(s.arrival, load.arrival)
+            self._put(env, load, t)
+
+    def _put(self, env: Any, shipment: Shipment, depart: float) -> None:
+        """`shipment` (or one load of one) departs at `depart` and lands at its arrival."""
         self.in_transit.add(shipment)
         self.departures.append((depart, shipment.quantity))
         self.commodities.append(shipment.commodity)
-        env.timeout(shipment.arrival - now, shipment).callbacks.append(self._on_arrival)
+        env.timeout(shipment.arrival - env.now, shipment).callbacks.append(self._on_arrival)
 
     def seed(self, ctx: Context, shipment: Shipment) -> None:
         """Put a shipment that left before the start on the lane; it lands at `arrival`."""

@@ -95,6 +95,7 @@ class Network:
         buyer.on_order[commodity] = buyer.on_order.get(commodity, 0.0) + qty
         buyer.ordered[commodity] = buyer.ordered.get(commodity, 0.0) + qty
         shipment = Shipment(supplier, buyer, commodity, qty, dict(stock.origin), self.ctx.now)
+        shipment.paced = False  # a consignment of its own, not a call-off of an order
         self.ship(shipment)
         return shipment
 
@@ -135,6 +136,11 @@ class Network:
                 spec.max_lot_days,
                 f"{path}.max_lot_days",
                 DEFAULT_LOT_REVIEWS * review if spec.rule == "cover" else math.inf,
+            ),
+            delivery_days=v(
+                spec.delivery_days,
+                f"{path}.delivery_days",
+                review if spec.rule == "cover" else 0.0,
             ),
             cover_days=v(spec.cover_days, f"{path}.cover_days", cover_default),
             level_t=v(spec.level_t, f"{path}.level_t"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING
 
+from sim.model.ordering import OrderingRule
 from sim.model.orders import Order, Shipment
 from sim.model.sourcing import Sourcing
 from sim.model.stock import Stock
@@ -19,6 +20,7 @@ class Node:
     """A place that holds stock: a facility or a buyer."""
 
     kind = "node"
+    ordering: OrderingRule  # how it replenishes (set by Facility and Buyer)
 
     def __init__(self, network: Network, node_id: str, country: str) -> None:
         self.network = network

@@ -17,6 +17,7 @@ class OrderingRule:
     reorder_point_t: float = 0.0
     order_up_to_t: float = 0.0
     max_lot_days: float = math.inf
+    delivery_days: float = 0.0  # shipments to the node leave in daily loads over this span
 
     def lot(self, quantity: float, use_per_day: float) -> float:
         """`quantity` cut to one lot: at most `max_lot_days` of `use_per_day` (the rest is

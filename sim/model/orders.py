@@ -38,3 +38,4 @@ class Shipment:
     departed: float
     arrival: float = 0.0
     cleared: set[str] = field(default_factory=set)  # policies that let it pass the dispatch step
+    paced: bool = True  # leaves in daily loads over the buyer's `delivery_days` (an order's fill)

@@ -20,13 +20,13 @@ if TYPE_CHECKING:
     from sim.model.node import Node
 
 
-def use_per_day(node: Node, commodity: str) -> float:
-    """What `node` uses of `commodity` per day at the start."""
+def use_per_day(node: Node, commodity: str, now: float = 0.0) -> float:
+    """What `node` uses of `commodity` per day at `now` (a facility at its available capacity)."""
     if isinstance(node, Buyer):
         point = node.points.get(commodity)
         return point.rate if point is not None else 0.0
     if isinstance(node, Facility):
-        return node.activity_per_day * node.capacity_factor(0.0) * node.inputs.get(commodity, 0.0)
+        return node.activity_per_day * node.capacity_factor(now) * node.inputs.get(commodity, 0.0)
     return 0.0
 
 
@@ -34,7 +34,7 @@ def seed_pipelines(network: Network) -> None:
     """Put the material that is on its way at the start (one transit time of flow) on every lane."""
     ctx = network.ctx
     for node in network.nodes.values():
-        review = node.ordering.review_days  # type: ignore[attr-defined]
+        review = node.ordering.review_days
         for commodity, sourcing in node.sourcing.items():
             use = use_per_day(node, commodity)
             if use <= 0:

@@ -136,6 +136,14 @@ class Ordering(Strict):
         "review periods for the cover rule, no limit for base_stock and s_S). A gap left by "
         "refused or withdrawn orders is reordered over several reviews, not in one lot.",
     )
+    delivery_days: NonNegativeDays | None = Field(
+        default=None,
+        description="Days over which each shipment to this node leaves its supplier, in equal "
+        "daily loads: deliveries called off across the period an order covers (default: the "
+        "review period for the cover rule, 0 for base_stock and s_S; 0: each shipment leaves in "
+        "one load). A large order, or a backlog let go at once, leaves at a daily pace instead "
+        "of in one day.",
+    )
 
     @model_validator(mode="after")
     def _rule_fields(self) -> Ordering:
@@ -264,8 +272,14 @@ class Lane(Strict):
 
     origin: str = Field(description="Facility id or country code.")
     destination: str = Field(description="Facility/buyer id or country code.")
-    transit_days: PositiveDays = Field(description="Transit time, sampled per shipment.")
-    capacity_t_per_year: PositiveTonnesPerYear | None = None
+    transit_days: PositiveDays = Field(
+        description="Transit time, sampled per shipment (per load of one leaving in loads)."
+    )
+    capacity_t_per_year: PositiveTonnesPerYear | None = Field(
+        default=None,
+        description="Throughput: a shipment waits until the lane is free, then occupies it for "
+        "its tonnes / capacity, its loads leaving across that time (no limit when null).",
+    )
 
 
 class PolicyBase(Strict):

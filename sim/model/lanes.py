@@ -29,8 +29,8 @@ class Lane:
     A shipment that fills an order leaves in equal loads across the destination's
     `ordering.delivery_days` (deliveries called off over the period the order covers): one a
     day, or fewer when a day's load would be less than a day of the destination's use. The
-    supplier calls off at most one lot (`ordering.max_lot_days` of the destination's use) per
-    delivery period: a shipment occupies the lane's call-off schedule for its tonnes at that
+    supplier calls off at most one lot (`ordering.max_lot_days` of the destination's use) of a
+    commodity per delivery period: a shipment occupies the lane's call-off schedule for its tonnes at that
     rate, so several lots let go at once (a backlog when a ban lifts, held shipments licensed
     together) leave one after the other, not on the same days. Each load has its own transit
     time. Capacity acts as a single server: a shipment of q tonnes waits until the lane is free
@@ -42,7 +42,8 @@ class Lane:
     rng: np.random.Generator
     capacity_per_day: float | None = None
     next_free: float = 0.0  # when the lane's capacity is free again
-    calls_free: float = 0.0  # when the call-off schedule of paced shipments is free again
+    # commodity -> when the call-off schedule of its paced shipments is free again
+    calls_free: dict[str, float] = field(default_factory=dict)
     shipped: float = 0.0
     seeded: float = 0.0  # in transit when the run starts (departed before day 0)
     delivered: float = 0.0
@@ -82,9 +83,10 @@ class Lane:
         use = use_per_day(self.destination, shipment.commodity, start)
         calls = 0.0  # days of the call-off schedule the shipment takes
         if use > 0.0 and math.isfinite(rule.max_lot_days):
-            start = max(start, self.calls_free)
+            c = shipment.commodity
+            start = max(start, self.calls_free.get(c, 0.0))
             calls = q * days / (rule.max_lot_days * use)
-            self.calls_free = start + calls
+            self.calls_free[c] = start + calls
         loads = math.ceil(max(days, calls) - LOAD_EPS_DAYS)
         if use > 0.0:  # no load smaller than a day of use
             loads = min(loads, max(1, math.ceil(q / use - LOAD_EPS_DAYS)))

@@ -141,8 +141,9 @@ class Ordering(Strict):
         description="Days over which each shipment to this node leaves its supplier, in equal "
         "daily loads: deliveries called off across the period an order covers (default: the "
         "review period for the cover rule, 0 for base_stock and s_S; 0: each shipment leaves in "
-        "one load). A large order, or a backlog let go at once, leaves at a daily pace instead "
-        "of in one day.",
+        "one load). No load is smaller than a day of use, and a supplier calls off at most one "
+        "lot (max_lot_days) per delivery period on a lane. A large order, or a backlog let go "
+        "at once, leaves at a daily pace instead of in one day.",
     )
 
     @model_validator(mode="after")

@@ -1,6 +1,8 @@
-"""`flows_monthly.csv` against closed forms: a deterministic one-lane network ships one review
-period of demand at every review, so its monthly tonnes by departure and by arrival (departure
-plus the fixed transit time, crossing month boundaries) can be counted by hand."""
+"""`flows_monthly.csv` against closed forms: a deterministic one-lane network orders one review
+period of demand at every review, and each order leaves in daily loads of one day's demand over
+the review period (`ordering.delivery_days` defaults to it), so its monthly tonnes by departure
+and by arrival (departure plus the fixed transit time, crossing month boundaries) can be counted
+by hand."""
 
 from __future__ import annotations
 
@@ -54,22 +56,24 @@ def test_columns_and_countries(monthly) -> None:
     assert list(dict.fromkeys(monthly["dated_by"])) == ["departure", "arrival"]
 
 
-def test_departures_by_month_are_one_review_of_demand_per_review(monthly) -> None:
-    reviews = [k * R for k in range(int(DAYS / R) + 1)]
-    want = expected_by_month(reviews, [D * R] * len(reviews))
+LOADS = [float(k) for k in range(DAYS + int(R))]  # a load of D leaves every day
+
+
+def test_departures_by_month_are_one_day_of_demand_per_day(monthly) -> None:
+    want = expected_by_month(LOADS, [D] * len(LOADS))
     got = monthly[monthly["dated_by"] == "departure"].set_index("month")["mean_t"]
     assert got.to_dict() == pytest.approx(want)
-    assert want["2025-01"] == 5 * D * R and want["2025-02"] == 4 * D * R  # days 0..28; 35..56
+    # 31 days in January, 28 in February, 30 days of April within the 120-day horizon
+    assert (want["2025-01"], want["2025-02"], want["2025-04"]) == (31 * D, 28 * D, 30 * D)
 
 
 def test_arrivals_are_departures_shifted_by_the_transit_time(monthly) -> None:
-    reviews = [k * R for k in range(int(DAYS / R) + 1)]
-    want = expected_by_month([t + L for t in reviews], [D * R] * len(reviews))
+    want = expected_by_month([t + L for t in LOADS], [D] * len(LOADS))
     want["2025-01"] += D * L  # the initial pipeline lands within the first transit time
     got = monthly[monthly["dated_by"] == "arrival"].set_index("month")["mean_t"]
     assert got.to_dict() == pytest.approx(want)
-    # the shipment of day 21 (January) lands on day 37 (February)
-    assert want["2025-02"] == pytest.approx(4 * D * R)
+    # January: the pipeline (days 0..15) and the loads of days 0..14 (landing on days 16..30)
+    assert want["2025-01"] == pytest.approx(D * L + 15 * D)
 
 
 def test_deterministic_replications_have_no_spread(monthly) -> None:

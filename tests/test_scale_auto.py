@@ -25,20 +25,20 @@ def totals(out) -> np.ndarray:
 @pytest.mark.slow
 def test_auto_stops_at_the_first_check_within_precision_whatever_the_workers(tmp_path) -> None:
     sc = halted_noisy()
-    one = run_to_dir(sc, tmp_path / "one", reps=None, precision=0.1, seed=2, workers=1)
-    two = run_to_dir(sc, tmp_path / "two", reps=None, precision=0.1, seed=2, workers=2)
+    one = run_to_dir(sc, tmp_path / "one", reps=None, precision=0.07, seed=2, workers=1)
+    two = run_to_dir(sc, tmp_path / "two", reps=None, precision=0.07, seed=2, workers=2)
     assert one.reps == two.reps and (one.reps - MIN_REPS) % ROUND == 0
     assert file_bytes(one.out) == file_bytes(two.out)
     x = totals(one.out)
     assert len(x) == one.reps > MIN_REPS
-    assert np.all(half_widths(x) <= 0.1 * x.mean(axis=0))
+    assert np.all(half_widths(x) <= 0.07 * x.mean(axis=0))
     before = x[: one.reps - ROUND]  # the previous check had not converged
-    assert np.any(half_widths(before) > 0.1 * before.mean(axis=0))
+    assert np.any(half_widths(before) > 0.07 * before.mean(axis=0))
     manifest = json.loads((one.out / "manifest.json").read_text())
     assert (manifest["reps"], manifest["reps_requested"], manifest["precision"]) == (
         one.reps,
         "auto",
-        0.1,
+        0.07,
     )
     assert manifest["timeseries"] == "none"
 

@@ -43,7 +43,8 @@ def grouped_daily_flows(
     group: np.ndarray, groups: int, times: np.ndarray, qty: np.ndarray, days: int
 ) -> np.ndarray:
     """Tonnes on each day 0..days-1 of each group (groups × days); times before the start
-    count on day 0, after the end on the last day."""
-    day = np.clip(np.floor(times).astype(np.int64), 0, days - 1)
-    at = group.astype(np.int64) * days + day
-    return np.bincount(at, weights=qty, minlength=groups * days).reshape(groups, days)
+    count on day 0, times at or after the end (loads booked to leave after it) not at all."""
+    within = times < days
+    day = np.clip(np.floor(times[within]).astype(np.int64), 0, days - 1)
+    at = group[within].astype(np.int64) * days + day
+    return np.bincount(at, weights=qty[within], minlength=groups * days).reshape(groups, days)

@@ -106,3 +106,26 @@ def test_no_load_is_smaller_than_a_day_of_use() -> None:
     out = departures(net, "jp", "us")
     assert [t for t, _ in out] == pytest.approx([0.0, 7.0 / 3.0, 14.0 / 3.0])
     assert [q for _, q in out] == [pytest.approx(25.0 / 3.0)] * 3
+
+
+def test_loads_booked_after_the_end_leave_as_one() -> None:
+    """A lot let go after its buyer's use fell to almost nothing (a demand shock of 1e-80 while
+    the lot waited behind a ban) is called off at that use, over ~1e80 days: the loads within
+    the run leave one a day, the rest as one load still on the lane at the end."""
+    b = buyer("US", {"cn": 1.0}, rate_per_day=10.0, initial=0.0, review=7.0)
+    b["ordering"] = {
+        "rule": "base_stock",
+        "level_t": LEVEL,
+        "review_days": 1000.0,
+        "max_lot_days": 7.0,
+        "delivery_days": 7.0,
+    }
+    shock = {"id": "stop", "type": "demand_shock", "start": day(10), "multiplier": 1e-80}
+    ban = held_from_cn(0.0, end=day(30))
+    doc = world({"cn": stockist("CN")}, {"us": b}, [("CN", "US", TRANSIT)], [ban, shock], days=60)
+    net = simulate(validate(doc), 0, 1)
+    out = departures(net, "cn", "us")
+    assert [t for t, _ in out] == pytest.approx([30.0 + i for i in range(31)])  # 30..59, the rest
+    assert out[-1][1] == pytest.approx(LEVEL)
+    assert net.lanes[("cn", "us")].in_transit  # the last load never lands within the run
+    assert balance.check(net) == []

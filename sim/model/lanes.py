@@ -34,7 +34,9 @@ class Lane:
     rate, so several lots let go at once (a backlog when a ban lifts, held shipments licensed
     together) leave one after the other, not on the same days. Each load has its own transit
     time. Capacity acts as a single server: a shipment of q tonnes waits until the lane is free
-    and then occupies it for q / capacity days, its loads leaving across that time."""
+    and then occupies it for q / capacity days, its loads leaving across that time. Loads booked to
+    leave after the end of the run leave as one load (so a lot paced over years by a buyer whose
+    use has nearly stopped is not millions of loads)."""
 
     origin: Node
     destination: Node
@@ -103,13 +105,18 @@ class Lane:
             self._put(env, shipment, start)
             return
         s = shipment
+        end = float(ctx.calendar.days)
         for i in range(n):
             t = start + i * span / n
-            load = Shipment(s.supplier, s.buyer, s.commodity, s.quantity / n, s.origin, t, 0.0)
+            # the loads booked to leave after the run leave as one: on the lane at the end
+            share = (n - i) / n if t >= end else 1.0 / n
+            load = Shipment(s.supplier, s.buyer, s.commodity, s.quantity * share, s.origin, t, 0.0)
             load.paced = False
             load.arrival = t + self.transit_time()
             s.arrival = max(s.arrival, load.arrival)
             self._put(env, load, t)
+            if t >= end:
+                break
 
     def _put(self, env: Any, shipment: Shipment, depart: float) -> None:
         """`shipment` (or one load of one) departs at `depart` and lands at its arrival."""

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 
 from sim.runner import run_one
+from sim.scenario.references import check_references
+from sim.scenario.schema import Scenario
 from tests.policy_world import buyer, day, stockist, validate, world
 
 RATE, EXTRA = 10.0, 30.0  # t/day of demand; days of cover added
@@ -61,7 +63,7 @@ def test_overlapping_buffers_add_up():
     assert stock[380] == pytest.approx(before[380])
 
 
-def test_a_buyer_without_the_cover_rule_is_refused():
+def test_a_buyer_without_the_cover_rule_or_unknown_names_are_refused_by_validation():
     doc = world(
         {"maker": stockist("CN")},
         {"oem": buyer("JP", {"maker": 1.0})},
@@ -70,5 +72,19 @@ def test_a_buyer_without_the_cover_rule_is_refused():
         days=50,
     )
     doc["buyers"]["oem"]["ordering"] = {"rule": "base_stock", "level_t": 300, "review_days": 1}
-    with pytest.raises(ValueError, match="cover rule"):
-        run_one(validate(doc), 0, 1)
+    assert problems(doc) == [
+        (
+            "policies.buf.buyers",
+            "buyer 'oem' orders by 'base_stock'; a buffer target needs the cover rule",
+        )
+    ]
+    doc["buyers"]["oem"]["ordering"] = {"rule": "cover"}
+    doc["policies"][0] = {**BUFFER, "buyers": ["nobody"], "commodities": ["nothing"]}
+    found = dict(problems(doc))
+    assert found["policies.buf.buyers.0"].startswith("unknown buyer 'nobody'")
+    assert found["policies.buf.commodities.0"].startswith("unknown commodity 'nothing'")
+
+
+def problems(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    """The reference problems `minsim validate` reports for `doc`."""
+    return check_references(Scenario.model_validate(doc))

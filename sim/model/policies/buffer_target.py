@@ -26,9 +26,7 @@ class BufferTarget(PolicyRuntime):
         super().__init__(network, spec.id, spec.start, spec.end)
         path = f"policies.{spec.id}"
         self.extra = network.params.value(spec.extra_cover_days, f"{path}.extra_cover_days")
-        unknown = sorted(set(spec.buyers or []) - set(network.buyers))
-        if unknown:
-            raise ValueError(f"{path}.buyers: unknown buyers {unknown}")
+        # names and the cover rule are checked when the scenario is validated
         self.targets: list[tuple[Buyer, str]] = [
             (buyer, c)
             for bid, buyer in network.buyers.items()
@@ -36,12 +34,6 @@ class BufferTarget(PolicyRuntime):
             for c in buyer.points
             if spec.commodities is None or c in spec.commodities
         ]
-        for buyer, _ in self.targets:
-            if buyer.ordering.rule != "cover":
-                raise ValueError(
-                    f"{path}: buyer {buyer.id} orders by {buyer.ordering.rule!r}; "
-                    "a buffer target needs the cover rule"
-                )
 
     def describe(self) -> str:
         return f"cover target +{self.extra:.4g} d on {len(self.targets)} demand points"

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from sim.scenario.distributions import Fixed, Lognormal, Normal, Number, Triangular, Uniform
 from sim.scenario.schema import (
     AllBut,
+    BufferTarget,
     DemandResponse,
     DemandShock,
     ExportControl,
@@ -132,12 +133,33 @@ def _policies(s: Scenario) -> Found:
                 yield from _sign(f"{path}.check_days", p.check_days)
         elif isinstance(p, PriceResponse):
             yield from _price_response(w, path, p)
+        elif isinstance(p, BufferTarget):
+            yield from _buffer_target(w, path, p)
         elif isinstance(p, RandomOutages):
             for j, f in enumerate(p.facilities):
                 if f not in s.facilities:
                     yield f"{path}.facilities.{j}", _unknown("facility", f, s.facilities)
             yield from _sign(f"{path}.rate_per_year", p.rate_per_year, strict=False)
             yield from _sign(f"{path}.duration_days", p.duration_days, strict=False)
+
+
+def _buffer_target(w: _World, path: str, p: BufferTarget) -> Found:
+    for j, b in enumerate(p.buyers or []):
+        yield from w.buyer(f"{path}.buyers.{j}", b)
+    for j, c in enumerate(p.commodities or []):
+        yield from w.commodity(f"{path}.commodities.{j}", c)
+    named = p.buyers if p.buyers is not None else list(w.s.buyers)
+    for j, b in enumerate(named):
+        buyer = w.s.buyers.get(b)
+        if buyer is not None and buyer.ordering.rule != "cover":
+            where = f"{path}.buyers.{j}" if p.buyers is not None else f"{path}.buyers"
+            yield (
+                where,
+                (
+                    f"buyer '{b}' orders by {buyer.ordering.rule!r}; a buffer target needs the "
+                    "cover rule"
+                ),
+            )
 
 
 def _export_control(w: _World, path: str, p: ExportControl) -> Found:

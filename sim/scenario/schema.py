@@ -734,6 +734,19 @@ class RandomOutages(PolicyBase):
     )
 
 
+class BufferTarget(PolicyBase):
+    """Precautionary stocking: while active, the named buyers' cover target (the `cover`
+    ordering rule's days of demand) is raised by `extra_cover_days`; when it ends the target
+    falls back and buyers destock by ordering less until their stock is back at it."""
+
+    type: Literal["buffer_target"]
+    buyers: list[str] | None = Field(default=None, description="Buyer ids (all if unset).")
+    commodities: list[str] | None = Field(default=None, description="All if unset.")
+    extra_cover_days: NonNegativeDays = Field(
+        description="Days of demand added to each covered buyer's cover target while active."
+    )
+
+
 Policy = Annotated[
     FacilityOutage
     | LaneClosure
@@ -745,6 +758,7 @@ Policy = Annotated[
     | DemandResponse
     | PriceResponse
     | DemandShock
+    | BufferTarget
     | RandomOutages,
     Field(discriminator="type"),
 ]

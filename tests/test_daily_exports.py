@@ -22,7 +22,7 @@ RELEASE_WEEKS = 30  # days after an `on_end: release` lift not held to the limit
 
 def floods(sc: Scenario, net: Network) -> list[str]:
     """Days on which a controlling country's exports of a commodity its controls cover exceed
-    LIMIT_DAYS × the daily average before its first control."""
+    LIMIT_DAYS × the daily average before its first control, within the run."""
     controls = [p for p in sc.policies if isinstance(p, ExportControl)]
     first: dict[str, int] = {}
     covered: dict[str, set[str]] = defaultdict(set)
@@ -34,12 +34,13 @@ def floods(sc: Scenario, net: Network) -> list[str]:
         if p.on_end == "release" and p.end is not None:
             released[p.exporter].append((p.end - sc.horizon.start).days)
     daily: dict[tuple[str, str], dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    end = sc.horizon.days  # loads booked to leave after the run are not its exports
     for lane in net.lanes.values():
         country = lane.origin.country
         if country not in first or country == lane.destination.country:
             continue
         for (t, q), c in zip(lane.departures, lane.commodities, strict=True):
-            if c in covered[country]:
+            if c in covered[country] and t < end:
                 daily[(country, c)][int(t)] += q
     bad = []
     for (country, c), days in daily.items():

@@ -69,7 +69,7 @@ SET_CASES = [
     (
         "facilities.cn_mine_light.capacity.bastnasite_conc_CN=1e308",
         "facilities.cn_mine_light.capacity.bastnasite_conc_CN",
-        "must be <= 1000000000",
+        "must be <= 1000000000 (got 1e+308)",
     ),
     (
         "buyers.us_defense.demand.NdFeB_magnet.noise_period_days=0",

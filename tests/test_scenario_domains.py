@@ -74,7 +74,12 @@ SET_CASES = [
     (
         "buyers.us_defense.demand.NdFeB_magnet.noise_period_days=0",
         "buyers.us_defense.demand.NdFeB_magnet.noise_period_days",
-        "must be > 0",
+        "must be >= 0.1",
+    ),
+    (  # a review every 1e-6 days: millions of wake-ups a day, the run never ends
+        "buyers.eu_industry.ordering.review_days=1e-6",
+        "buyers.eu_industry.ordering.review_days",
+        "must be >= 0.1 (got 1e-06)",
     ),
     (
         "buyers.us_defense.demand.NdFeB_magnet.growth_per_year=-5",
@@ -113,7 +118,7 @@ SET_CASES = [
     (
         "buyers.us_defense.ordering.review_days={dist: uniform, low: -1, high: 3}",
         "buyers.us_defense.ordering.review_days",
-        "must be > 0 (got low=-1)",
+        "must be >= 0.1 (got low=-1)",
     ),
     (
         "buyers.us_defense.ordering.review_days={dist: uniform, low: .nan, high: 3}",

@@ -7,7 +7,9 @@ above 0). NaN and infinities are refused everywhere (`allow_inf_nan=False` on ev
 
 Upper bounds catch values that are surely a typo, not values that are merely unlikely:
 
-- days: at most `MAX_DAYS` (100 years);
+- days: at most `MAX_DAYS` (100 years); the period of a repeating process (reviews, demand noise,
+  quota periods, policy checks) at least `MIN_PERIOD_DAYS` (2.4 hours: the model steps by days,
+  and a period of 1e-6 days would be millions of wake-ups a day);
 - tonnes and tonnes per year: at most `MAX_TONNES` (1 Gt; world rare-earth mine output is
   about 0.4 Mt/yr, so 1 Gt still serves as "unlimited");
 - US dollars: at most `MAX_USD` (10 trillion); prices at most `MAX_USD_PER_KG`;
@@ -34,6 +36,7 @@ from sim.scenario.distributions import Fixed, Lognormal, Normal, Number, Triangu
 from sim.scenario.text import show
 
 MAX_DAYS = 36_500.0
+MIN_PERIOD_DAYS = 0.1
 MAX_TONNES = 1e9
 MAX_USD = 1e13
 MAX_USD_PER_KG = 1e6
@@ -134,6 +137,8 @@ def domain_of(annotation: Any) -> Domain | None:
 
 #: Days where zero is meaningless: periods, review and transit times.
 PositiveDays = Annotated[Number, Domain(gt=0, le=MAX_DAYS)]
+#: The period of a repeating process: reviews, demand noise, quota periods, policy checks.
+PeriodDays = Annotated[Number, Domain(ge=MIN_PERIOD_DAYS, le=MAX_DAYS)]
 #: Days that may be zero: delays, cover, validity.
 NonNegativeDays = Annotated[Number, Domain(ge=0, le=MAX_DAYS)]
 #: A capacity or demand rate, t/yr, strictly positive.

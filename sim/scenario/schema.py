@@ -18,6 +18,7 @@ from sim.scenario.domains import (
     NonNegativeTonnes,
     NonNegativeTonnesPerYear,
     NonNegativeUsd,
+    PeriodDays,
     PositiveDays,
     PositiveDecisionsPerWeek,
     PositivePerTonne,
@@ -121,7 +122,7 @@ class Ordering(Strict):
         description="cover: order up to `cover_days` of current use; base_stock: up to `level_t`; "
         "s_S: when position < `reorder_point_t`, order up to `order_up_to_t`.",
     )
-    review_days: PositiveDays = Field(default=7.0, description="Days between reviews.")
+    review_days: PeriodDays = Field(default=7.0, description="Days between reviews.")
     cover_days: NonNegativeDays | None = Field(
         default=None,
         description="cover rule: target inventory position in days of use "
@@ -249,7 +250,7 @@ class Demand(Strict):
     noise_cv: NonNegativeCv = Field(
         default=0.0, description="Coefficient of variation per noise period."
     )
-    noise_period_days: PositiveDays = 7.0
+    noise_period_days: PeriodDays = 7.0
 
 
 class Buyer(Strict):
@@ -394,7 +395,7 @@ class Quota(Strict):
     """A cap on covered exports per period; unused quota does not carry over."""
 
     tonnes: NonNegativeTonnes = Field(description="Tonnes of covered commodities per period.")
-    period_days: PositiveDays = Field(default=365.0, description="Length of a quota period.")
+    period_days: PeriodDays = Field(default=365.0, description="Length of a quota period.")
     pace: Literal["even", "upfront"] = Field(
         default="even",
         description="even: each tranche accrues evenly from its issue to the end of the period, "
@@ -619,7 +620,7 @@ class RapidResponse(PolicyBase):
         description="need: in proportion to each partner's need; equal: equal parts (unused "
         "parts go to the others); priority: in `partners` order.",
     )
-    check_days: PositiveDays = Field(default=7.0, description="Days between cover checks.")
+    check_days: PeriodDays = Field(default=7.0, description="Days between cover checks.")
 
 
 class Refill(Strict):
@@ -659,7 +660,7 @@ class Stockpile(PolicyBase):
     )
     max_release_t_per_day: NonNegativeTonnes
     refill: Refill | None = None
-    check_days: PositiveDays = Field(default=7.0, description="Days between checks.")
+    check_days: PeriodDays = Field(default=7.0, description="Days between checks.")
 
 
 class DemandResponse(PolicyBase):
@@ -693,7 +694,7 @@ class DemandResponse(PolicyBase):
     decay_per_year: NonNegativePerYear = Field(
         default=0.05, description="Share returning to demand per year once supply returns."
     )
-    check_days: PositiveDays = Field(default=7.0, description="Days between checks.")
+    check_days: PeriodDays = Field(default=7.0, description="Days between checks.")
 
 
 class PriceResponse(PolicyBase):

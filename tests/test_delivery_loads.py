@@ -129,3 +129,29 @@ def test_loads_booked_after_the_end_leave_as_one() -> None:
     assert out[-1][1] == pytest.approx(LEVEL)
     assert net.lanes[("cn", "us")].in_transit  # the last load never lands within the run
     assert balance.check(net) == []
+
+
+def test_a_lane_of_almost_no_capacity_books_loads_past_the_end_and_the_run_completes() -> None:
+    """At 1e-6 t/yr a lane is busy for ~1e10 days with its first lot; later lots are booked after
+    that, and the use they are paced at is read at the end of the run, not 1e10 days ahead,
+    where a plant whose capacity grows 10 %/yr overflows."""
+    maker = {
+        "stage": "magnet",
+        "country": "US",
+        "capacity": {"magnet": 3650.0},
+        "growth_per_year": 0.1,
+        "recipe": {"inputs": {"NdPr_oxide": 0.3}},
+        "sourcing": {"NdPr_oxide": {"suppliers": {"jp": 1.0}}},
+    }
+    doc = world(
+        {"jp": stockist("JP", "NdPr_oxide"), "maker": maker},
+        {"us": buyer("US", {"maker": 1.0}, rate_per_day=10.0, initial=0.0)},
+        [("JP", "US", TRANSIT), ("US", "US", 1.0)],
+        days=60,
+    )
+    doc["lanes"][0]["capacity_t_per_year"] = 1e-6
+    net = simulate(validate(doc), 0, 1)
+    within = [t for t, _ in departures(net, "jp", "maker") if t < 60.0]
+    assert min(b - a for a, b in zip(within, within[1:])) > 1.0 - 1e-6  # a load a day at most
+    assert net.lanes[("jp", "maker")].delivered < 1e-6
+    assert balance.check(net) == []

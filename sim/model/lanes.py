@@ -43,6 +43,7 @@ class Lane:
     transit: Number
     rng: np.random.Generator
     capacity_per_day: float | None = None
+    end: float = math.inf  # the end of the run, days
     next_free: float = 0.0  # when the lane's capacity is free again
     # commodity -> when the call-off schedule of its paced shipments is free again
     calls_free: dict[str, float] = field(default_factory=dict)
@@ -82,7 +83,8 @@ class Lane:
         days = rule.delivery_days
         if not shipment.paced or days <= LOAD_EPS_DAYS:
             return start, span, max(n, 1)
-        use = use_per_day(self.destination, shipment.commodity, start)
+        # the use when the shipment starts (a full lane may book it after the end of the run)
+        use = use_per_day(self.destination, shipment.commodity, min(start, self.end))
         calls = 0.0  # days of the call-off schedule the shipment takes
         if use > 0.0 and math.isfinite(rule.max_lot_days):
             c = shipment.commodity
@@ -105,7 +107,7 @@ class Lane:
             self._put(env, shipment, start)
             return
         s = shipment
-        end = float(ctx.calendar.days)
+        end = self.end
         for i in range(n):
             t = start + i * span / n
             # the loads booked to leave after the run leave as one: on the lane at the end

@@ -75,6 +75,7 @@ class Network:
                 spec.transit_days,
                 self.ctx.streams(f"lane:{origin.id}->{destination.id}"),
                 capacity_per_day=cap / 365.0 if cap else None,
+                end=float(self.ctx.calendar.days),
             )
             self.lanes[key] = lane
         return lane

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from typing import Any
 
@@ -152,6 +153,6 @@ def test_a_lane_of_almost_no_capacity_books_loads_past_the_end_and_the_run_compl
     doc["lanes"][0]["capacity_t_per_year"] = 1e-6
     net = simulate(validate(doc), 0, 1)
     within = [t for t, _ in departures(net, "jp", "maker") if t < 60.0]
-    assert min(b - a for a, b in zip(within, within[1:])) > 1.0 - 1e-6  # a load a day at most
+    assert min(b - a for a, b in itertools.pairwise(within)) > 1.0 - 1e-6  # one a day at most
     assert net.lanes[("jp", "maker")].delivered < 1e-6
     assert balance.check(net) == []

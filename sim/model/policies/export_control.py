@@ -58,6 +58,9 @@ def to_destination(spec: ExportControlSpec, node: Node) -> bool:
 
 
 class ExportControl(PolicyRuntime):
+    policy_type = "export_control"
+    gates = intercepts = True
+
     def __init__(self, network: Network, spec: ExportControlSpec) -> None:
         super().__init__(network, spec.id, spec.start, spec.end)
         self.spec = spec

@@ -9,20 +9,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 import sim.model.policies as _package
-from sim.model.policies.base import REGISTRY, PolicyRuntime, register
-from sim.model.policies.export_control import ExportControl
+from sim.model.policies.base import REGISTRY, PolicyRuntime
 
 if TYPE_CHECKING:
     from sim.model.network import Network
     from sim.scenario.schema import Policy
-
-# ExportControl's module is being rewritten elsewhere; until it declares these itself in the
-# class body (policy_type = "export_control", gates = intercepts = True), they are set here.
-if "policy_type" not in ExportControl.__dict__:
-    ExportControl.policy_type = "export_control"
-    ExportControl.gates = ExportControl.intercepts = True
-    register(ExportControl)
-
 
 def runtimes() -> dict[str, type[PolicyRuntime]]:
     """Scenario policy type → runtime class, for every policy module in the package."""

@@ -17,7 +17,7 @@ import numpy as np
 from sim.engine.recorder import Trace
 from sim.model.node import Node
 from sim.model.ordering import OrderingRule
-from sim.model.orders import Shipment
+from sim.model.orders import Load
 from sim.model.stock import Stock
 
 if TYPE_CHECKING:
@@ -134,11 +134,11 @@ class Buyer(Node):
         self.points: dict[str, DemandPoint] = {}
         self.cover_days: dict[str, float] = {}
 
-    def receive(self, shipment: Shipment) -> None:
-        point = self.points[shipment.commodity]
+    def receive(self, load: Load) -> None:
+        point = self.points[load.commodity]
         point.advance(self.network.ctx.now)
-        super().receive(shipment)
-        point.arrivals.append((point.last, shipment.quantity))
+        super().receive(load)
+        point.arrivals.append((point.last, load.quantity))
         point.trace.append(point.last, point.cum_demand, point.cum_shortage, point.stock.level)
 
     def process(self) -> Generator[Any, Any, None]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.engine.context import Context
-from sim.model.orders import Shipment
+from sim.model.orders import Load, Shipment
 from sim.model.pipeline import use_per_day
 from sim.scenario.distributions import Fixed, Number, mean_of
 from sim.scenario.schema import Lane as LaneSpec
@@ -48,12 +49,16 @@ class Lane:
     seeded: float = 0.0  # in transit when the run starts (departed before day 0)
     delivered: float = 0.0
     # shipments on the lane (or their loads, for one leaving in several)
-    in_transit: set[Shipment] = field(default_factory=set)
+    in_transit: set[Shipment | Load] = field(default_factory=set)
     departures: list[tuple[float, float]] = field(default_factory=list)  # (time, t)
     commodities: list[str] = field(default_factory=list)  # commodity of each departure
     arrivals: list[tuple[float, float]] = field(default_factory=list)  # (time, t), seeded too
     arrival_commodities: list[str] = field(default_factory=list)  # commodity of each arrival
     _draws: list[float] = field(default_factory=list, repr=False)
+    _on_landing: tuple[Callable[[Load], None], ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._on_landing = (self._on_arrival,)  # the callbacks of every load landing here
 
     def transit_time(self) -> float:
         """Next transit time, drawn in blocks of `TRANSIT_BLOCK` from the lane's own stream."""
@@ -100,38 +105,47 @@ class Lane:
         self.shipped += shipment.quantity
         if n == 1:
             shipment.arrival = start + self.transit_time()
-            self._put(env, shipment, start)
+            self._put(env, shipment, shipment.quantity, start, shipment.arrival, whole=True)
             return
-        s = shipment
+        q = shipment.quantity / n
         for i in range(n):
             t = start + i * span / n
-            load = Shipment(s.supplier, s.buyer, s.commodity, s.quantity / n, s.origin, t, 0.0)
-            load.paced = False
-            load.arrival = t + self.transit_time()
-            s.arrival = max(s.arrival, load.arrival)
-            self._put(env, load, t)
+            arrival = t + self.transit_time()
+            shipment.arrival = max(shipment.arrival, arrival)
+            self._put(env, shipment, q, t, arrival)
 
-    def _put(self, env: Any, shipment: Shipment, depart: float) -> None:
-        """`shipment` (or one load of one) departs at `depart` and lands at its arrival."""
-        self.in_transit.add(shipment)
-        self.departures.append((depart, shipment.quantity))
+    def _put(
+        self,
+        env: Any,
+        shipment: Shipment,
+        qty: float,
+        depart: float,
+        arrival: float,
+        *,
+        whole: bool = False,
+    ) -> None:
+        """`qty` t of `shipment` (all of it when `whole`, else one load) departs at `depart`
+        and lands at `arrival`."""
+        load = Load(env, shipment, qty, arrival, self._on_landing)
+        if whole:
+            load.carried = shipment
+        self.in_transit.add(load.carried)
+        self.departures.append((depart, qty))
         self.commodities.append(shipment.commodity)
-        env.timeout(shipment.arrival - env.now, shipment).callbacks.append(self._on_arrival)
 
     def seed(self, ctx: Context, shipment: Shipment) -> None:
         """Put a shipment that left before the start on the lane; it lands at `arrival`."""
         self.seeded += shipment.quantity
+        load = Load(ctx.env, shipment, shipment.quantity, shipment.arrival, self._on_landing)
+        load.carried = shipment
         self.in_transit.add(shipment)
-        env = ctx.env
-        env.timeout(shipment.arrival - env.now, shipment).callbacks.append(self._on_arrival)
 
-    def _on_arrival(self, event: Any) -> None:
-        shipment = event.value
-        self.in_transit.discard(shipment)
-        self.delivered += shipment.quantity
-        self.arrivals.append((shipment.arrival, shipment.quantity))
-        self.arrival_commodities.append(shipment.commodity)
-        self.destination.receive(shipment)
+    def _on_arrival(self, load: Load) -> None:
+        self.in_transit.discard(load.carried)
+        self.delivered += load.quantity
+        self.arrivals.append((load.arrival, load.quantity))
+        self.arrival_commodities.append(load.commodity)
+        self.destination.receive(load)
 
     def mean_transit(self) -> float:
         """The mean transit time, days."""

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from simpy.events import Event
 
 from sim.model.stock import Origin
 
 if TYPE_CHECKING:
+    from simpy import Environment
+
     from sim.model.node import Node
 
 
@@ -39,3 +44,34 @@ class Shipment:
     arrival: float = 0.0
     cleared: set[str] = field(default_factory=set)  # policies that let it pass the dispatch step
     paced: bool = True  # leaves in daily loads over the buyer's `delivery_days` (an order's fill)
+
+
+class Load(Event):
+    """Material of one shipment (all of it, or one of its loads) in transit on a lane.
+
+    A load is its own SimPy event, born triggered like a timeout and processed when it lands
+    (`on_landing` is called with it); one object per load instead of a shipment and a timeout.
+    `carried` is what the lane counts in transit: the shipment when it leaves whole, else the
+    load."""
+
+    _ok = True  # triggered successfully from the start, as a timeout
+
+    def __init__(
+        self,
+        env: Environment,
+        shipment: Shipment,
+        quantity: float,
+        arrival: float,
+        on_landing: tuple[Callable[[Any], None], ...],
+    ) -> None:
+        self.env = env
+        self.callbacks = on_landing  # type: ignore[assignment]  # shared, never appended to
+        self._value = None
+        self.shipment = shipment
+        self.buyer = shipment.buyer
+        self.commodity = shipment.commodity
+        self.origin = shipment.origin
+        self.quantity = quantity
+        self.arrival = arrival
+        self.carried: Shipment | Load = self
+        env.schedule(self, delay=arrival - env.now)

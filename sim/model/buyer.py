@@ -62,10 +62,7 @@ class DemandPoint:
         self.trace: Trace = buyer.network.ctx.recorder.trace(
             ("demand", buyer.id, commodity), TRACE_FIELDS
         )
-
-    @property
-    def stock(self) -> Stock:
-        return self.buyer.stock(self.commodity)
+        self.stock: Stock = buyer.stock(commodity)  # the buyer's stock of the commodity
 
     def advance(self, now: float) -> None:
         """Consume from the last event to `now` at the current rate."""
@@ -135,11 +132,13 @@ class Buyer(Node):
         self.cover_days: dict[str, float] = {}
 
     def receive(self, load: Load) -> None:
+        """A load arrives: demand accounted up to now, then stock up and on-order down."""
         point = self.points[load.commodity]
-        point.advance(self.network.ctx.now)
-        super().receive(load)
-        point.arrivals.append((point.last, load.quantity))
-        point.trace.append(point.last, point.cum_demand, point.cum_shortage, point.stock.level)
+        point.advance(float(self.network.ctx.env.now))
+        self.book_receipt(point.stock, load)
+        last = point.last
+        point.arrivals.append((last, load.quantity))
+        point.trace.append(last, point.cum_demand, point.cum_shortage, point.stock.level)
 
     def process(self) -> Generator[Any, Any, None]:
         env = self.network.ctx.env

@@ -57,16 +57,24 @@ class Lane:
     _draws: list[float] = field(default_factory=list, repr=False)
     _on_landing: tuple[Callable[[Load], None], ...] = field(init=False, repr=False)
 
+    _fixed: float | None = field(init=False, repr=False)  # the transit time when not drawn
+
     def __post_init__(self) -> None:
         self._on_landing = (self._on_arrival,)  # the callbacks of every load landing here
+        t = self.transit
+        if isinstance(t, int | float):
+            self._fixed = max(0.0, float(t))
+        elif isinstance(t, Fixed):
+            self._fixed = max(0.0, t.value)
+        else:
+            self._fixed = None
 
     def transit_time(self) -> float:
         """Next transit time, drawn in blocks of `TRANSIT_BLOCK` from the lane's own stream."""
+        if self._fixed is not None:
+            return self._fixed
         t = self.transit
-        if isinstance(t, int | float):
-            return max(0.0, float(t))
-        if isinstance(t, Fixed):
-            return max(0.0, t.value)
+        assert not isinstance(t, int | float | Fixed)
         if not self._draws:
             self._draws = t.sample_many(self.rng, TRANSIT_BLOCK)[::-1].tolist()
         return max(0.0, self._draws.pop())
@@ -128,7 +136,7 @@ class Lane:
         and lands at `arrival`."""
         load = Load(env, shipment, qty, arrival, self._on_landing)
         if whole:
-            load.carried = shipment
+            load.whole = shipment
         self.in_transit.add(load.carried)
         self.departures.append((depart, qty))
         self.commodities.append(shipment.commodity)
@@ -137,7 +145,7 @@ class Lane:
         """Put a shipment that left before the start on the lane; it lands at `arrival`."""
         self.seeded += shipment.quantity
         load = Load(ctx.env, shipment, shipment.quantity, shipment.arrival, self._on_landing)
-        load.carried = shipment
+        load.whole = shipment
         self.in_transit.add(shipment)
 
     def _on_arrival(self, load: Load) -> None:

@@ -126,8 +126,12 @@ class Node:
     # --- buying --------------------------------------------------------------------------
     def receive(self, load: Load) -> None:
         """A shipment (or one load of one) arrives: stock up, on-order down."""
+        self.book_receipt(self.stock(load.commodity), load)
+
+    def book_receipt(self, stock: Stock, load: Load) -> None:
+        """Book `load` into `stock` (of its commodity) and off the on-order book."""
         c, q = load.commodity, load.quantity
-        self.stock(c).receive(q, load.origin)
+        stock.receive(q, load.origin)
         self.on_order[c] -= q
         self.received[c] = self.received.get(c, 0.0) + q
 

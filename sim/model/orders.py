@@ -51,8 +51,8 @@ class Load(Event):
 
     A load is its own SimPy event, born triggered like a timeout and processed when it lands
     (`on_landing` is called with it); one object per load instead of a shipment and a timeout.
-    `carried` is what the lane counts in transit: the shipment when it leaves whole, else the
-    load."""
+    `whole` is the shipment when the load is all of it (the lane then counts the shipment in
+    transit, not the load)."""
 
     _ok = True  # triggered successfully from the start, as a timeout
 
@@ -73,5 +73,10 @@ class Load(Event):
         self.origin = shipment.origin
         self.quantity = quantity
         self.arrival = arrival
-        self.carried: Shipment | Load = self
+        self.whole: Shipment | None = None
         env.schedule(self, delay=arrival - env.now)
+
+    @property
+    def carried(self) -> Shipment | Load:
+        """What the lane counts in transit for this load: the whole shipment, or the load."""
+        return self if self.whole is None else self.whole

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.engine.recorder import Trace
+from sim.engine.recorder import Rows, Trace
 from sim.model.node import Node
 from sim.model.ordering import OrderingRule
 from sim.model.orders import Load
@@ -58,7 +58,7 @@ class DemandPoint:
         self.last = 0.0
         self.cum_demand = 0.0
         self.cum_shortage = 0.0
-        self.arrivals: list[tuple[float, float]] = []
+        self.arrivals = Rows(2)  # (time, t) of each load received
         self.trace: Trace = buyer.network.ctx.recorder.trace(
             ("demand", buyer.id, commodity), TRACE_FIELDS
         )
@@ -137,7 +137,7 @@ class Buyer(Node):
         point.advance(float(self.network.ctx.env.now))
         self.book_receipt(point.stock, load)
         last = point.last
-        point.arrivals.append((last, load.quantity))
+        point.arrivals.add((last, load.quantity))
         point.trace.append(last, point.cum_demand, point.cum_shortage, point.stock.level)
 
     def process(self) -> Generator[Any, Any, None]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.engine.context import Context
+from sim.engine.recorder import Rows
 from sim.model.orders import Load, Shipment
 from sim.model.pipeline import use_per_day
 from sim.scenario.distributions import Fixed, Number, mean_of
@@ -50,9 +52,9 @@ class Lane:
     delivered: float = 0.0
     # shipments on the lane (or their loads, for one leaving in several)
     in_transit: set[Shipment | Load] = field(default_factory=set)
-    departures: list[tuple[float, float]] = field(default_factory=list)  # (time, t)
+    departures: Rows = field(default_factory=partial(Rows, 2))  # (time, t)
     commodities: list[str] = field(default_factory=list)  # commodity of each departure
-    arrivals: list[tuple[float, float]] = field(default_factory=list)  # (time, t), seeded too
+    arrivals: Rows = field(default_factory=partial(Rows, 2))  # (time, t), seeded too
     arrival_commodities: list[str] = field(default_factory=list)  # commodity of each arrival
     _draws: list[float] = field(default_factory=list, repr=False)
     _on_landing: tuple[Callable[[Load], None], ...] = field(init=False, repr=False)
@@ -138,7 +140,7 @@ class Lane:
         if whole:
             load.whole = shipment
         self.in_transit.add(load.carried)
-        self.departures.append((depart, qty))
+        self.departures.add((depart, qty))
         self.commodities.append(shipment.commodity)
 
     def seed(self, ctx: Context, shipment: Shipment) -> None:
@@ -151,7 +153,7 @@ class Lane:
     def _on_arrival(self, load: Load) -> None:
         self.in_transit.discard(load.carried)
         self.delivered += load.quantity
-        self.arrivals.append((load.arrival, load.quantity))
+        self.arrivals.add((load.arrival, load.quantity))
         self.arrival_commodities.append(load.commodity)
         self.destination.receive(load)
 

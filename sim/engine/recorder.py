@@ -67,11 +67,12 @@ class Rows(Sequence[tuple[float, ...]]):
 class Trace:
     """Rows of floats appended at breakpoints (time first), read back as columns."""
 
-    __slots__ = ("fields", "rows")
+    __slots__ = ("add", "fields", "rows")
 
     def __init__(self, fields: tuple[str, ...]) -> None:
         self.fields = fields
         self.rows = Rows(len(fields))
+        self.add = self.rows.add  # add one breakpoint, given as a tuple
 
     def append(self, *values: float) -> None:
         """Add one breakpoint (one value per column)."""

@@ -78,11 +78,11 @@ class DemandPoint:
             if have > 0:
                 t_out = self.last + have / self.rate
                 stock.consume(have)
-                self.trace.append(t_out, self.cum_demand + have, self.cum_shortage, 0.0)
+                self.trace.add((t_out, self.cum_demand + have, self.cum_shortage, 0.0))
             self.cum_shortage += need - have
         self.cum_demand += need
         self.last = now
-        self.trace.append(now, self.cum_demand, self.cum_shortage, stock.level)
+        self.trace.add((now, self.cum_demand, self.cum_shortage, stock.level))
 
     def set_modifier(self, policy_id: str, factor: float, now: float) -> None:
         """Set policy `policy_id`'s multiplier on this demand (1 removes it) from `now` on.
@@ -138,7 +138,7 @@ class Buyer(Node):
         self.book_receipt(point.stock, load)
         last = point.last
         point.arrivals.add((last, load.quantity))
-        point.trace.append(last, point.cum_demand, point.cum_shortage, point.stock.level)
+        point.trace.add((last, point.cum_demand, point.cum_shortage, point.stock.level))
 
     def process(self) -> Generator[Any, Any, None]:
         env = self.network.ctx.env

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -81,6 +81,12 @@ class Lane:
             self._draws = t.sample_many(self.rng, TRANSIT_BLOCK)[::-1].tolist()
         return max(0.0, self._draws.pop())
 
+    def transit_times(self, n: int) -> list[float]:
+        """The next `n` transit times (those `transit_time` would give one by one)."""
+        if self._fixed is not None:
+            return [self._fixed] * n
+        return [self.transit_time() for _ in range(n)]
+
     def schedule(self, shipment: Shipment, now: float) -> tuple[float, float, int]:
         """(first departure, loading span in days, number of loads) of `shipment` put on the
         lane at `now`; books the lane's capacity and call-off schedule."""
@@ -115,45 +121,37 @@ class Lane:
         self.shipped += shipment.quantity
         if n == 1:
             shipment.arrival = start + self.transit_time()
-            self._put(env, shipment, shipment.quantity, start, shipment.arrival, whole=True)
+            self._carry(Load(env, shipment, shipment.quantity, shipment.arrival, self._on_landing))
+            self.departures.add((start, shipment.quantity))
+            self.commodities.append(shipment.commodity)
             return
         q = shipment.quantity / n
-        for i in range(n):
+        landing, carry = self._on_landing, self.in_transit.add
+        departures: list[float] = []
+        for i, transit in enumerate(self.transit_times(n)):
             t = start + i * span / n
-            arrival = t + self.transit_time()
+            arrival = t + transit
             shipment.arrival = max(shipment.arrival, arrival)
-            self._put(env, shipment, q, t, arrival)
+            carry(Load(env, shipment, q, arrival, landing))
+            departures += (t, q)
+        self.departures.values += departures
+        self.commodities += [shipment.commodity] * n
 
-    def _put(
-        self,
-        env: Any,
-        shipment: Shipment,
-        qty: float,
-        depart: float,
-        arrival: float,
-        *,
-        whole: bool = False,
-    ) -> None:
-        """`qty` t of `shipment` (all of it when `whole`, else one load) departs at `depart`
-        and lands at `arrival`."""
-        load = Load(env, shipment, qty, arrival, self._on_landing)
-        if whole:
-            load.whole = shipment
-        self.in_transit.add(load.carried)
-        self.departures.add((depart, qty))
-        self.commodities.append(shipment.commodity)
+    def _carry(self, load: Load) -> None:
+        """`load` is all of its shipment: the lane counts the shipment in transit."""
+        load.whole = load.shipment
+        self.in_transit.add(load.shipment)
 
     def seed(self, ctx: Context, shipment: Shipment) -> None:
         """Put a shipment that left before the start on the lane; it lands at `arrival`."""
         self.seeded += shipment.quantity
-        load = Load(ctx.env, shipment, shipment.quantity, shipment.arrival, self._on_landing)
-        load.whole = shipment
-        self.in_transit.add(shipment)
+        self._carry(Load(ctx.env, shipment, shipment.quantity, shipment.arrival, self._on_landing))
 
     def _on_arrival(self, load: Load) -> None:
-        self.in_transit.discard(load.carried)
-        self.delivered += load.quantity
-        self.arrivals.add((load.arrival, load.quantity))
+        self.in_transit.discard(load.whole or load)
+        q = load.quantity
+        self.delivered += q
+        self.arrivals.add((load.arrival, q))
         self.arrival_commodities.append(load.commodity)
         self.destination.receive(load)
 

@@ -75,8 +75,3 @@ class Load(Event):
         self.arrival = arrival
         self.whole: Shipment | None = None
         env.schedule(self, delay=arrival - env.now)
-
-    @property
-    def carried(self) -> Shipment | Load:
-        """What the lane counts in transit for this load: the whole shipment, or the load."""
-        return self if self.whole is None else self.whole

@@ -75,17 +75,29 @@ class Lane:
         """Next transit time, drawn in blocks of `TRANSIT_BLOCK` from the lane's own stream."""
         if self._fixed is not None:
             return self._fixed
-        t = self.transit
-        assert not isinstance(t, int | float | Fixed)
         if not self._draws:
-            self._draws = t.sample_many(self.rng, TRANSIT_BLOCK)[::-1].tolist()
-        return max(0.0, self._draws.pop())
+            self._draw_block()
+        return self._draws.pop()
 
     def transit_times(self, n: int) -> list[float]:
         """The next `n` transit times (those `transit_time` would give one by one)."""
         if self._fixed is not None:
             return [self._fixed] * n
-        return [self.transit_time() for _ in range(n)]
+        out: list[float] = []
+        while len(out) < n:
+            if not self._draws:
+                self._draw_block()
+            take = min(n - len(out), len(self._draws))
+            out += self._draws[: -take - 1 : -1]
+            del self._draws[-take:]
+        return out
+
+    def _draw_block(self) -> None:
+        """Draw the next `TRANSIT_BLOCK` transit times (none below 0), kept in reverse order."""
+        t = self.transit
+        assert not isinstance(t, int | float | Fixed)
+        draws = t.sample_many(self.rng, TRANSIT_BLOCK)[::-1].tolist()
+        self._draws = [x if x > 0.0 else 0.0 for x in draws]  # as max(0.0, x)
 
     def schedule(self, shipment: Shipment, now: float) -> tuple[float, float, int]:
         """(first departure, loading span in days, number of loads) of `shipment` put on the

@@ -55,6 +55,8 @@ class Load(Event):
     transit, not the load)."""
 
     _ok = True  # triggered successfully from the start, as a timeout
+    _value = None
+    whole: Shipment | None = None
 
     def __init__(
         self,
@@ -66,12 +68,14 @@ class Load(Event):
     ) -> None:
         self.env = env
         self.callbacks = on_landing  # type: ignore[assignment]  # shared, never appended to
-        self._value = None
         self.shipment = shipment
-        self.buyer = shipment.buyer
         self.commodity = shipment.commodity
         self.origin = shipment.origin
         self.quantity = quantity
         self.arrival = arrival
-        self.whole: Shipment | None = None
         env.schedule(self, delay=arrival - env.now)
+
+    @property
+    def buyer(self) -> Node:
+        """Where the load goes."""
+        return self.shipment.buyer

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.engine.recorder import Trace
+from sim.engine.recorder import Rows, Trace
 from sim.model.node import Node
 from sim.model.ordering import OrderingRule
-from sim.model.orders import Shipment
+from sim.model.orders import Load
 from sim.model.stock import Stock
 
 if TYPE_CHECKING:
@@ -58,14 +58,11 @@ class DemandPoint:
         self.last = 0.0
         self.cum_demand = 0.0
         self.cum_shortage = 0.0
-        self.arrivals: list[tuple[float, float]] = []
+        self.arrivals = Rows(2)  # (time, t) of each load received
         self.trace: Trace = buyer.network.ctx.recorder.trace(
             ("demand", buyer.id, commodity), TRACE_FIELDS
         )
-
-    @property
-    def stock(self) -> Stock:
-        return self.buyer.stock(self.commodity)
+        self.stock: Stock = buyer.stock(commodity)  # the buyer's stock of the commodity
 
     def advance(self, now: float) -> None:
         """Consume from the last event to `now` at the current rate."""
@@ -81,11 +78,11 @@ class DemandPoint:
             if have > 0:
                 t_out = self.last + have / self.rate
                 stock.consume(have)
-                self.trace.append(t_out, self.cum_demand + have, self.cum_shortage, 0.0)
+                self.trace.add((t_out, self.cum_demand + have, self.cum_shortage, 0.0))
             self.cum_shortage += need - have
         self.cum_demand += need
         self.last = now
-        self.trace.append(now, self.cum_demand, self.cum_shortage, stock.level)
+        self.trace.add((now, self.cum_demand, self.cum_shortage, stock.level))
 
     def set_modifier(self, policy_id: str, factor: float, now: float) -> None:
         """Set policy `policy_id`'s multiplier on this demand (1 removes it) from `now` on.
@@ -134,12 +131,14 @@ class Buyer(Node):
         self.points: dict[str, DemandPoint] = {}
         self.cover_days: dict[str, float] = {}
 
-    def receive(self, shipment: Shipment) -> None:
-        point = self.points[shipment.commodity]
-        point.advance(self.network.ctx.now)
-        super().receive(shipment)
-        point.arrivals.append((point.last, shipment.quantity))
-        point.trace.append(point.last, point.cum_demand, point.cum_shortage, point.stock.level)
+    def receive(self, load: Load) -> None:
+        """A load arrives: demand accounted up to now, then stock up and on-order down."""
+        point = self.points[load.commodity]
+        point.advance(float(self.network.ctx.env.now))
+        self.book_receipt(point.stock, load)
+        last = point.last
+        point.arrivals.add((last, load.quantity))
+        point.trace.add((last, point.cum_demand, point.cum_shortage, point.stock.level))
 
     def process(self) -> Generator[Any, Any, None]:
         env = self.network.ctx.env

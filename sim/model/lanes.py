@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.engine.context import Context
-from sim.model.orders import Shipment
+from sim.engine.recorder import Rows
+from sim.model.orders import Load, Shipment
 from sim.model.pipeline import use_per_day
 from sim.scenario.distributions import Fixed, Number, mean_of
 from sim.scenario.schema import Lane as LaneSpec
@@ -20,6 +23,7 @@ if TYPE_CHECKING:
 
 TRANSIT_BLOCK = 64
 LOAD_EPS_DAYS = 1e-9  # a span of exactly n days is n loads
+MIN_USE_PER_DAY = 1e-12  # t/day; a destination using less is paced as one using nothing
 
 
 @dataclass(eq=False)
@@ -51,23 +55,53 @@ class Lane:
     seeded: float = 0.0  # in transit when the run starts (departed before day 0)
     delivered: float = 0.0
     # shipments on the lane (or their loads, for one leaving in several)
-    in_transit: set[Shipment] = field(default_factory=set)
-    departures: list[tuple[float, float]] = field(default_factory=list)  # (time, t)
+    in_transit: set[Shipment | Load] = field(default_factory=set)
+    departures: Rows = field(default_factory=partial(Rows, 2))  # (time, t)
     commodities: list[str] = field(default_factory=list)  # commodity of each departure
-    arrivals: list[tuple[float, float]] = field(default_factory=list)  # (time, t), seeded too
+    arrivals: Rows = field(default_factory=partial(Rows, 2))  # (time, t), seeded too
     arrival_commodities: list[str] = field(default_factory=list)  # commodity of each arrival
     _draws: list[float] = field(default_factory=list, repr=False)
+    _on_landing: tuple[Callable[[Load], None], ...] = field(init=False, repr=False)
+
+    _fixed: float | None = field(init=False, repr=False)  # the transit time when not drawn
+
+    def __post_init__(self) -> None:
+        self._on_landing = (self._on_arrival,)  # the callbacks of every load landing here
+        t = self.transit
+        if isinstance(t, int | float):
+            self._fixed = max(0.0, float(t))
+        elif isinstance(t, Fixed):
+            self._fixed = max(0.0, t.value)
+        else:
+            self._fixed = None
 
     def transit_time(self) -> float:
         """Next transit time, drawn in blocks of `TRANSIT_BLOCK` from the lane's own stream."""
-        t = self.transit
-        if isinstance(t, int | float):
-            return max(0.0, float(t))
-        if isinstance(t, Fixed):
-            return max(0.0, t.value)
+        if self._fixed is not None:
+            return self._fixed
         if not self._draws:
-            self._draws = t.sample_many(self.rng, TRANSIT_BLOCK)[::-1].tolist()
-        return max(0.0, self._draws.pop())
+            self._draw_block()
+        return self._draws.pop()
+
+    def transit_times(self, n: int) -> list[float]:
+        """The next `n` transit times (those `transit_time` would give one by one)."""
+        if self._fixed is not None:
+            return [self._fixed] * n
+        out: list[float] = []
+        while len(out) < n:
+            if not self._draws:
+                self._draw_block()
+            take = min(n - len(out), len(self._draws))
+            out += self._draws[: -take - 1 : -1]
+            del self._draws[-take:]
+        return out
+
+    def _draw_block(self) -> None:
+        """Draw the next `TRANSIT_BLOCK` transit times (none below 0), kept in reverse order."""
+        t = self.transit
+        assert not isinstance(t, int | float | Fixed)
+        draws = t.sample_many(self.rng, TRANSIT_BLOCK)[::-1].tolist()
+        self._draws = [x if x > 0.0 else 0.0 for x in draws]  # as max(0.0, x)
 
     def schedule(self, shipment: Shipment, now: float) -> tuple[float, float, int]:
         """(first departure, loading span in days, number of loads) of `shipment` put on the
@@ -86,6 +120,8 @@ class Lane:
         # the use when the shipment starts (a full lane may book it after the end of the run)
         use = use_per_day(self.destination, shipment.commodity, min(start, self.end))
         calls = 0.0  # days of the call-off schedule the shipment takes
+        if use <= MIN_USE_PER_DAY:
+            use = 0.0
         if use > 0.0 and math.isfinite(rule.max_lot_days):
             c = shipment.commodity
             start = max(start, self.calls_free.get(c, 0.0))
@@ -104,43 +140,53 @@ class Lane:
         self.shipped += shipment.quantity
         if n == 1:
             shipment.arrival = start + self.transit_time()
-            self._put(env, shipment, start)
+            self._carry(Load(env, shipment, shipment.quantity, shipment.arrival, self._on_landing))
+            self.departures.add((start, shipment.quantity))
+            self.commodities.append(shipment.commodity)
             return
-        s = shipment
-        end = self.end
+        times = self._load_times(start, span, n)
+        q = shipment.quantity / n
+        landing, carry = self._on_landing, self.in_transit.add
+        departures: list[float] = []
+        last = len(times) - 1
+        for i, (t, transit) in enumerate(zip(times, self.transit_times(len(times)), strict=True)):
+            # the loads booked to leave after the run leave as one: on the lane at the end
+            load_q = shipment.quantity * (n - i) / n if i == last and t >= self.end else q
+            arrival = t + transit
+            shipment.arrival = max(shipment.arrival, arrival)
+            carry(Load(env, shipment, load_q, arrival, landing))
+            departures += (t, load_q)
+        self.departures.values += departures
+        self.commodities += [shipment.commodity] * len(times)
+
+    def _load_times(self, start: float, span: float, n: int) -> list[float]:
+        """Departure times of `n` loads spread over `span` days from `start`, up to the first
+        at or after the end of the run."""
+        times: list[float] = []
         for i in range(n):
             t = start + i * span / n
-            # the loads booked to leave after the run leave as one: on the lane at the end
-            share = (n - i) / n if t >= end else 1.0 / n
-            load = Shipment(s.supplier, s.buyer, s.commodity, s.quantity * share, s.origin, t, 0.0)
-            load.paced = False
-            load.arrival = t + self.transit_time()
-            s.arrival = max(s.arrival, load.arrival)
-            self._put(env, load, t)
-            if t >= end:
+            times.append(t)
+            if t >= self.end:
                 break
+        return times
 
-    def _put(self, env: Any, shipment: Shipment, depart: float) -> None:
-        """`shipment` (or one load of one) departs at `depart` and lands at its arrival."""
-        self.in_transit.add(shipment)
-        self.departures.append((depart, shipment.quantity))
-        self.commodities.append(shipment.commodity)
-        env.timeout(shipment.arrival - env.now, shipment).callbacks.append(self._on_arrival)
+    def _carry(self, load: Load) -> None:
+        """`load` is all of its shipment: the lane counts the shipment in transit."""
+        load.whole = load.shipment
+        self.in_transit.add(load.shipment)
 
     def seed(self, ctx: Context, shipment: Shipment) -> None:
         """Put a shipment that left before the start on the lane; it lands at `arrival`."""
         self.seeded += shipment.quantity
-        self.in_transit.add(shipment)
-        env = ctx.env
-        env.timeout(shipment.arrival - env.now, shipment).callbacks.append(self._on_arrival)
+        self._carry(Load(ctx.env, shipment, shipment.quantity, shipment.arrival, self._on_landing))
 
-    def _on_arrival(self, event: Any) -> None:
-        shipment = event.value
-        self.in_transit.discard(shipment)
-        self.delivered += shipment.quantity
-        self.arrivals.append((shipment.arrival, shipment.quantity))
-        self.arrival_commodities.append(shipment.commodity)
-        self.destination.receive(shipment)
+    def _on_arrival(self, load: Load) -> None:
+        self.in_transit.discard(load.whole or load)
+        q = load.quantity
+        self.delivered += q
+        self.arrivals.add((load.arrival, q))
+        self.arrival_commodities.append(load.commodity)
+        self.destination.receive(load)
 
     def mean_transit(self) -> float:
         """The mean transit time, days."""

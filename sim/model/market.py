@@ -80,9 +80,13 @@ class Quote:
             self.seen[i] = (point.cum_demand, point.cum_shortage)
         return min(short / demand, 1.0) if demand > 0 else 0.0
 
-    def lost_share(self, network: Network, now: float) -> float:
+    def lost_share(
+        self, network: Network, now: float, cut: dict[Facility, bool] | None = None
+    ) -> float:
         """Share of the producers' capacity (t/day, at nameplate × ramp × growth) that is out
-        of action or whose feed is cut off (0 without producers)."""
+        of action or whose feed is cut off (0 without producers). `cut` keeps whether each
+        plant's feed is cut at `now`, for the other quotes of the same day."""
+        cut = {} if cut is None else cut
         total = lost = 0.0
         for fac in self.producers:
             rate = fac.capacity_rate(self.commodity, now)
@@ -90,7 +94,10 @@ class Quote:
                 self.nominal[fac] = rate / fac.outage_factor
             nominal = self.nominal.get(fac, rate)
             total += nominal
-            lost += nominal if feed_cut(network, fac, now) else nominal - rate
+            is_cut = cut.get(fac)
+            if is_cut is None:
+                is_cut = cut[fac] = feed_cut(network, fac, now)
+            lost += nominal if is_cut else nominal - rate
         return lost / total if total > EPS else 0.0
 
     def unmet_share(self, held: dict[tuple[str, str], float], before: float, window: int) -> float:
@@ -206,11 +213,12 @@ class Market:
         """End of a day: measure every region and step its index."""
         held = self._held()
         before = now - self.terms.unmet_after
+        cut: dict[Facility, bool] = {}  # whether a plant's feed is cut off today
         for q in self.quotes.values():
             f = q.shortfall(now)
             u = q.unmet_share(held, before, self.window)
             c = covered_day(q.controls, now) if q.controls else 0.0
-            lost = q.lost_share(self.network, now) if q.producers else 0.0
+            lost = q.lost_share(self.network, now, cut) if q.producers else 0.0
             # orders a control leaves unmet raise the premium; other unmet orders, scarcity
             q.history.append(q.index.step(max(f, u * (1.0 - c)), c, u, lost))
             q.unmet_history.append(u)

@@ -50,6 +50,9 @@ class Network:
         self.policies: list[PolicyRuntime] = []
         self._gates: list[PolicyRuntime] = []
         self._interceptors: list[PolicyRuntime] = []
+        # (supplier, buyer, commodity) -> the gates / interceptors that can act on it at all
+        self._gates_on: _Acting = {}
+        self._interceptors_on: _Acting = {}
         self.custody = Custody(self)
         self.origin_stages = origin_stages(scenario)  # output takes the plant's country
         self.licensing: dict[str, LicenceRegister] = {}  # exporter -> licensing authority
@@ -83,7 +86,10 @@ class Network:
     def ship(self, shipment: Shipment) -> None:
         """Dispatch step: an active policy may take the shipment into `custody` (e.g. a licence
         queue); otherwise it leaves on its lane."""
-        for policy in self._interceptors:
+        s = shipment
+        for policy in _acting(
+            self._interceptors, self._interceptors_on, s.supplier, s.buyer, s.commodity
+        ):
             if policy.active and policy.id not in shipment.cleared and policy.intercept(shipment):
                 return
         self.lane(shipment.supplier, shipment.buyer).dispatch(self.ctx, shipment)
@@ -114,15 +120,20 @@ class Network:
         allowed = math.inf
         if not self._gates:
             return allowed
-        for gate in self._gates:
+        for gate in self.gates_on(supplier, buyer, commodity):
             if gate.active:
                 allowed = min(allowed, gate.allowance(supplier, buyer, commodity))
         return allowed
 
+    def gates_on(self, supplier: Node, buyer: Node, commodity: str) -> tuple[PolicyRuntime, ...]:
+        """The gates that can limit `commodity` from `supplier` to `buyer` at all (the others
+        always allow it), found once per triple."""
+        return _acting(self._gates, self._gates_on, supplier, buyer, commodity)
+
     def refuse(self, supplier: Node, buyer: Node, commodity: str) -> None:
         """`supplier` could ship nothing of `commodity` to `buyer`: each active gate that
         blocked it applies its rule for blocked orders (e.g. cancel them)."""
-        for gate in self._gates:
+        for gate in self.gates_on(supplier, buyer, commodity):
             if gate.active and gate.allowance(supplier, buyer, commodity) <= EPS:
                 gate.refuse(supplier, buyer, commodity)
 
@@ -325,3 +336,18 @@ class Network:
         horizon = float(self.ctx.calendar.days)
         for buyer in self.buyers.values():
             buyer.finish(horizon)
+
+
+_Acting = dict[tuple[Node, Node, str], tuple[PolicyRuntime, ...]]
+
+
+def _acting(
+    policies: list[PolicyRuntime], found: _Acting, supplier: Node, buyer: Node, commodity: str
+) -> tuple[PolicyRuntime, ...]:
+    """Those of `policies` that can act on `commodity` from `supplier` to `buyer` (kept in
+    `found`, by triple, once looked up)."""
+    key = (supplier, buyer, commodity)
+    acting = found.get(key)
+    if acting is None:
+        acting = found[key] = tuple(p for p in policies if p.acts_on(supplier, buyer, commodity))
+    return acting

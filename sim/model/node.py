@@ -6,7 +6,7 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 from sim.model.ordering import OrderingRule
-from sim.model.orders import Order, Shipment
+from sim.model.orders import Load, Order, Shipment
 from sim.model.sourcing import Sourcing
 from sim.model.stock import Stock
 
@@ -124,10 +124,14 @@ class Node:
             queue.remove(order)
 
     # --- buying --------------------------------------------------------------------------
-    def receive(self, shipment: Shipment) -> None:
-        """A shipment arrives: stock up, on-order down."""
-        c, q = shipment.commodity, shipment.quantity
-        self.stock(c).receive(q, shipment.origin)
+    def receive(self, load: Load) -> None:
+        """A shipment (or one load of one) arrives: stock up, on-order down."""
+        self.book_receipt(self.stock(load.commodity), load)
+
+    def book_receipt(self, stock: Stock, load: Load) -> None:
+        """Book `load` into `stock` (of its commodity) and off the on-order book."""
+        c, q = load.commodity, load.quantity
+        stock.receive(q, load.origin)
         self.on_order[c] -= q
         self.received[c] = self.received.get(c, 0.0) + q
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.engine.recorder import rows_array
+from sim.engine.recorder import Rows
 from sim.model.price_index import price_index
 from sim.model.series import daily_from_trace, grouped_daily_flows
 
@@ -50,7 +50,7 @@ def observe(network: Network, replication: int) -> Observation:
     for bid, buyer in network.buyers.items():
         for c, point in buyer.points.items():
             tr = point.trace.columns
-            arr = rows_array(point.arrivals, 2)
+            arr = point.arrivals.array()
             d = daily_from_trace(
                 tr[0],
                 tr[1],
@@ -110,10 +110,10 @@ def _lane_table(
     network: Network, replication: int, days: int, times: str, commodities: str
 ) -> pd.DataFrame:
     """Daily tonnes per lane × commodity (days without flow omitted), from each lane's
-    `times` list of (time, t) and the matching `commodities` list."""
+    `times` rows of (time, t) and the matching `commodities` list."""
     keys: list[tuple[str, str, str, str, str]] = []  # one per lane × commodity, sorted
     group: list[int] = []  # of every record
-    records: list[tuple[float, float]] = []
+    records = Rows(2)
     for (o, dest), lane in sorted(network.lanes.items()):
         kinds: list[str] = getattr(lane, commodities)
         if not kinds:
@@ -121,10 +121,10 @@ def _lane_table(
         at = {c: len(keys) + i for i, c in enumerate(sorted(set(kinds)))}
         keys += [(o, dest, lane.origin.country, lane.destination.country, c) for c in at]
         group += map(at.__getitem__, kinds)
-        records += getattr(lane, times)
+        records.values += getattr(lane, times).values
     if not keys:
         return _empty_lanes()
-    rec = rows_array(records, 2)
+    rec = records.array()
     flow = grouped_daily_flows(np.array(group), len(keys), rec[:, 0], rec[:, 1], days)
     rows, day = np.nonzero(flow)
     counts = np.bincount(rows, minlength=len(keys))

@@ -104,6 +104,12 @@ class PolicyRuntime:
     def deactivate(self) -> None:
         """Called when the policy ends."""
 
+    def acts_on(self, supplier: Node, buyer: Node, commodity: str) -> bool:
+        """Can the policy ever limit or intercept `commodity` from `supplier` to `buyer`?
+        False only where it never does, whatever the time, state or origin mix (the network
+        then leaves it out for the triple)."""
+        return True
+
     def admits(self, supplier: Node, buyer: Node, commodity: str) -> bool:
         """May `supplier` ship `commodity` to `buyer` now? Only consulted while active."""
         return True

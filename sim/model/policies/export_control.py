@@ -77,17 +77,24 @@ class ExportControl(PolicyRuntime):
     def describe(self) -> str:
         return f"{self.exporter} {self.spec.mode} on {', '.join(sorted(self.covered))}"
 
-    def covers(self, supplier: Node, buyer: Node, commodity: str, origin: Origin) -> bool:
+    def acts_on(self, supplier: Node, buyer: Node, commodity: str) -> bool:
+        """Whether some origin mix makes shipments of `commodity` from `supplier` to `buyer`
+        covered."""
         if commodity not in self.covered or supplier.country == buyer.country:
             return False
         if not to_destination(self.spec, buyer):
             return False
         if supplier.country == self.exporter:
             return not self.third_country_only
-        if self.threshold is None:
+        return self.threshold is not None
+
+    def covers(self, supplier: Node, buyer: Node, commodity: str, origin: Origin) -> bool:
+        if not self.acts_on(supplier, buyer, commodity):
             return False
+        if supplier.country == self.exporter:
+            return True
         share = origin.get(self.exporter, 0.0)
-        return share > 0 and share >= self.threshold
+        return share > 0 and self.threshold is not None and share >= self.threshold
 
     # --- at the supplier -----------------------------------------------------------------
     def allowance(self, supplier: Node, buyer: Node, commodity: str) -> float:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from sim.model.network import Network
     from sim.scenario.schema import Policy
 
+
 def runtimes() -> dict[str, type[PolicyRuntime]]:
     """Scenario policy type → runtime class, for every policy module in the package."""
     for info in pkgutil.iter_modules(_package.__path__):

@@ -131,8 +131,11 @@ class Closure(PolicyRuntime):
     def describe(self) -> str:
         return f"lane closed {self.origin} -> {self.destination}"
 
+    def acts_on(self, supplier: Node, buyer: Node, commodity: str) -> bool:
+        return matches(supplier, self.origin) and matches(buyer, self.destination)
+
     def admits(self, supplier: Node, buyer: Node, commodity: str) -> bool:
-        return not (matches(supplier, self.origin) and matches(buyer, self.destination))
+        return not self.acts_on(supplier, buyer, commodity)
 
     def deactivate(self) -> None:
         for node in self.network.nodes.values():

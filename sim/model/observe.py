@@ -77,7 +77,7 @@ def observe(network: Network, replication: int) -> Observation:
             **{k: np.concatenate(v) if v else np.array([]) for k, v in cols.items()},
         }
     )
-    buyers["price_index"] = price_index(network, buyers)
+    buyers["price_index"] = price_index(network, ids, days)
     lanes = _lane_table(network, replication, days, "departures", "commodities")
     arrivals = _lane_table(network, replication, days, "arrivals", "arrival_commodities")
     ev = network.ctx.recorder.events

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from sim.model.market import daily
 
@@ -14,18 +13,15 @@ if TYPE_CHECKING:
     from sim.model.network import Network
 
 
-def price_index(network: Network, buyers: pd.DataFrame) -> np.ndarray:
-    """The index for every row of the daily buyer table (NaN where no index is kept)."""
-    out = np.full(len(buyers), np.nan)
+def price_index(network: Network, series: list[tuple[str, str]], days: int) -> np.ndarray:
+    """The index for every row of the daily buyer table, whose rows are `days` days of each
+    (buyer id, commodity) of `series` in turn (NaN where no index is kept)."""
+    out = np.full(len(series) * days, np.nan)
     market = network.market
-    if market is None or buyers.empty:
+    if market is None:
         return out
-    days = network.ctx.calendar.days
-    country = buyers["buyer"].map({b: n.country for b, n in network.buyers.items()})
-    for (commodity, region), rows in buyers.groupby([buyers["commodity"], country], sort=True):
-        quote = market.quote(str(commodity), str(region))
-        if quote is None:
-            continue
-        index = daily(quote.history, days, 1.0)
-        out[rows.index.to_numpy()] = index[rows["day"].to_numpy()]
+    for k, (bid, commodity) in enumerate(series):
+        quote = market.quote(commodity, network.buyers[bid].country)
+        if quote is not None:
+            out[k * days : (k + 1) * days] = daily(quote.history, days, 1.0)
     return out

@@ -188,6 +188,29 @@ def test_risk_command_on_a_run_directory(tmp_path, capsys) -> None:
     )
 
 
+def test_the_python_api_writes_risk_csv_and_lists_it(tmp_path) -> None:
+    """`run_to_dir` (no CLI, no resolved document) writes risk.csv; the mean shortage of the
+    buyer is the mean over replications of summary.csv, and P(shortage > 25 %) by the end of the
+    run is the share of replications whose worst 90-day window exceeds 25 % of demand."""
+    out = tmp_path / "api"
+    run_to_dir(halted_noisy(), out, reps=5, workers=1, figures="none")
+    assert "risk.csv" in json.loads((out / "manifest.json").read_text())["files"]
+    t = pd.read_csv(out / "risk.csv")
+    summary = pd.read_csv(out / "summary.csv")
+    row = t[(t["group_by"] == "buyer") & (t["metric"] == "shortage_t")].iloc[0]
+    assert row["group"] == "oem" and row["n"] == 5
+    assert row["value"] == pytest.approx(summary["shortage_t"].mean())
+    ts = pd.read_parquet(out / "timeseries.parquet")
+    ts = ts[ts["record"] == "buyer"].sort_values(["replication", "date"])
+    hits = 0
+    for _, g in ts.groupby("replication"):
+        short = g["shortage_t"].rolling(90, min_periods=1).sum()
+        demand = g["demand_t"].rolling(90, min_periods=1).sum()
+        hits += bool((short > 0.25 * demand).any())
+    p = t[(t["group_by"] == "buyer") & (t["metric"] == "p_exceed") & (t["threshold_pct"] == 25)]
+    assert p["value"].iloc[-1] == pytest.approx(hits / 5)
+
+
 @pytest.mark.slow
 def test_auto_reps_says_when_it_stops_short(tmp_path, capsys) -> None:
     done = run_to_dir(halted_noisy(), tmp_path / "c", reps=None, precision=1e-6, max_reps=30)

@@ -174,9 +174,7 @@ def _run(args: argparse.Namespace, argv: list[str]) -> _Output:
             progress.close()
     out_dir = done.out
     from sim.report import build_report
-    from sim.results.io.risk import run_risk, write_risk
 
-    write_risk(out_dir, run_risk(out_dir))
     build_report(out_dir, selection, args.figures)
     result = _Output(err=_short_of_precision(out_dir))
     if args.quiet:

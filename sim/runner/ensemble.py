@@ -17,8 +17,10 @@ from typing import Any
 from sim.plotting.shortage import save_shortage_bands_figure
 from sim.results.digest import Digest, Layout
 from sim.results.io import contract
+from sim.results.io.risk import RiskTable, dir_risk
 from sim.results.io.store import RunStore, partial_dir, read_plan
 from sim.results.records import Ensemble, ReplicationResult
+from sim.results.risk import BuyerInfo
 from sim.results.sketch import PILOT
 from sim.runner.backends import Progress, backend_for, execute
 from sim.runner.batches import Job, ReplicationError, batch_size
@@ -30,6 +32,7 @@ from sim.runner.defaults import (
 )
 from sim.runner.precision import Precision
 from sim.scenario.loader import scenario_sha256
+from sim.scenario.risk import RiskSpec
 from sim.scenario.schema import Scenario
 
 CHECKPOINT_S = 30.0  # seconds between checkpoints (and on interrupt or failure)
@@ -240,8 +243,17 @@ def _go(
         raise
     backend.close()
     drawn = figures != "none"
-    store.finish(_manifest(store, drawn), save_shortage_bands_figure if drawn else None)
+    figure = save_shortage_bands_figure if drawn else None
+    store.finish(_manifest(store, drawn), figure, _risk_of(scenario))
     return RunOutcome(store.out, store.folded, int(plan["seed"]))
+
+
+def _risk_of(scenario: Scenario) -> RiskTable:
+    """The risk table of a finished run directory of `scenario` (its `risk:` section)."""
+    spec = scenario.risk or RiskSpec()
+    info = {b: BuyerInfo(v.country, v.sector) for b, v in scenario.buyers.items()}
+    start, end = scenario.horizon.start, scenario.horizon.end
+    return lambda path: dir_risk(path, spec, start, end, info)
 
 
 def _explain(exc: BaseException, store: RunStore) -> None:

@@ -9,8 +9,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sim.results.io.store import replace_dir
-
 
 def write_atomic(path: Path, data: bytes | str) -> Path:
     """Write `data` to a temporary file beside `path`, then rename it over `path`."""
@@ -41,3 +39,14 @@ def atomic_dir(out: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Put directory `new` at `target`, replacing what was there as late as possible."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        target.rename(old)
+    new.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

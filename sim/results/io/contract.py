@@ -42,6 +42,7 @@ RUN_FILES = (
     FLOWS,
     FLOWS_MONTHLY,
     PARAMETERS,
+    RISK,
     SHORTAGE_FIGURE,
 )
 #: Files of a compare directory (plus `scenarios/<label>.resolved.yaml` per scenario).

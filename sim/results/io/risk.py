@@ -4,6 +4,7 @@ summary and, where it kept one, its per-replication time series."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,10 @@ import pyarrow.parquet as pq
 from sim.results.io.atomic import write_atomic
 from sim.results.io.contract import FLOAT_FORMAT, RESOLVED, RISK, SUMMARY, TIMESERIES
 from sim.results.io.reader import read_yaml
-from sim.results.risk import buyer_info, risk_table
+from sim.results.risk import BuyerInfo, buyer_info, risk_table
 from sim.scenario.risk import RiskSpec
+
+RiskTable = Callable[[Path], pd.DataFrame]  # a run directory → its risk table
 
 _DAILY = ["record", "date", "replication", "buyer", "commodity", "demand_t", "shortage_t"]
 
@@ -37,9 +40,20 @@ def run_risk(path: str | Path, **changes: Any) -> pd.DataFrame:
     if not (path / RESOLVED).exists():
         raise FileNotFoundError(f"{path}: no {RESOLVED}; risk metrics need the resolved scenario")
     doc = read_yaml(path / RESOLVED)
-    spec = risk_spec(doc, **changes)
     horizon = doc.get("horizon") or {}
-    start, end = _date(horizon["start"]), _date(horizon["end"])
+    return dir_risk(
+        path,
+        risk_spec(doc, **changes),
+        _date(horizon["start"]),
+        _date(horizon["end"]),
+        buyer_info(doc.get("buyers") or {}),
+    )
+
+
+def dir_risk(
+    path: Path, spec: RiskSpec, start: dt.date, end: dt.date, info: Mapping[str, BuyerInfo]
+) -> pd.DataFrame:
+    """The risk table of the summary (and time series, if kept) in directory `path`."""
     summary = pd.read_csv(path / SUMMARY)
     daily = None
     if (path / TIMESERIES).exists():
@@ -47,7 +61,7 @@ def run_risk(path: str | Path, **changes: Any) -> pd.DataFrame:
         frame = ts.to_pandas()
         frame["day"] = (pd.to_datetime(frame["date"]) - pd.Timestamp(start)).dt.days
         daily = frame
-    return risk_table(summary, daily, spec, start, end, buyer_info(doc.get("buyers") or {}))
+    return risk_table(summary, daily, spec, start, end, info)
 
 
 def write_risk(path: str | Path, table: pd.DataFrame) -> Path:

@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.results.digest import BAND_VARIABLES, Digest, FlowKey, Layout, MonthlyKey
+from sim.results.io.atomic import replace_dir
 from sim.results.io.contract import (
     BANDS,
     EVENTS,
@@ -49,6 +50,7 @@ from sim.results.io.contract import (
 from sim.results.io.lock import DirLock
 from sim.results.io.monthly import write_flows_monthly
 from sim.results.io.parquet import write_bands, write_flows, write_parameters, write_timeseries
+from sim.results.io.risk import RiskTable, write_risk
 from sim.results.sketch import BandSketch
 
 PLAN = "plan.json"
@@ -267,9 +269,15 @@ class RunStore:
         files += [TIMESERIES] if self.timeseries else []
         return files + [f.name for f in (self.work / "extra").iterdir()]
 
-    def finish(self, manifest: dict[str, Any], figure: ShortageFigure | None = None) -> Path:
+    def finish(
+        self,
+        manifest: dict[str, Any],
+        figure: ShortageFigure | None = None,
+        risk: RiskTable | None = None,
+    ) -> Path:
         """Write the output directory from the work directory (the shortage PNG drawn by
-        `figure`) and remove the work directory."""
+        `figure`, risk.csv computed by `risk` from the finished files) and remove the work
+        directory."""
         self.checkpoint()
         self.close()
         final = self.work / "final"
@@ -296,6 +304,8 @@ class RunStore:
         if figure is not None:
             title = f"{self.layout.scenario} (n={self.folded})"
             figure(bands, title, final / SHORTAGE_FIGURE)
+        if risk is not None:
+            write_risk(final, risk(final))
         write_json(final / MANIFEST, manifest)
         replace_dir(final, self.out)
         shutil.rmtree(self.work, ignore_errors=True)
@@ -310,14 +320,3 @@ def read_plan(out: Path) -> dict[str, Any]:
         raise FileNotFoundError(f"nothing to resume: {path} does not exist")
     plan: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return plan
-
-
-def replace_dir(new: Path, target: Path) -> None:
-    """Put directory `new` at `target`, replacing what was there as late as possible."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        target.rename(old)
-    new.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

@@ -36,7 +36,7 @@ def test_problem_format() -> None:
     assert Problem("a.yaml", None, "x.y", "bad").format() == "a.yaml › x.y: bad"
     assert Problem("a.yaml", 3, "", "bad").format() == "a.yaml:3 › bad"
     err = ScenarioError([Problem("a.yaml", 1, "", "one"), Problem("--set", None, "k", "two")])
-    assert str(err) == "a.yaml:1 › one\n--set › k: two"
+    assert str(err) == "a.yaml:1 › one\n--set k: two"
 
 
 def test_valid_file(capsys: pytest.CaptureFixture[str]) -> None:
@@ -324,7 +324,7 @@ def test_problem_located_in_the_file_that_set_the_key(tmp_path, capsys) -> None:
     )
     path = write(tmp_path, "child.yaml", "extends: base.yaml\nseed: -3\n")
     assert problems(capsys, str(path), "--set", "lanes.1.transit_days=x") == [
-        "--set › lanes.1.transit_days: expected a number (got 'x')",
+        "--set lanes.1.transit_days: expected a number (got 'x')",
         f"{path}:2 › seed: must be >= 0 (got -3)",
         f"{base}:23 › facilities.mine.capacity.NdPr_oxide: must be > 0 (got -1)",
     ]
@@ -343,13 +343,13 @@ def test_bad_overrides(capsys) -> None:
         "extends=other.yaml",
     ]
     assert problems(capsys, str(TINY), *(arg for text in sets for arg in ("--set", text))) == [
-        "--set › policies.mine_fyre.end: no entry with id 'mine_fyre' in policies; known: mine_fire",
-        "--set › lanes.7.transit_days: no entry '7' in lanes; entries are numbered 0 to 1",
-        "--set › expected KEY=VALUE (got 'seed')",
-        "--set › horizon.start.day: cannot set 'day' inside horizon.start, which is 2025-01-01",
-        "--set › description: cannot read value '[unclosed': "
+        "--set policies.mine_fyre.end: no entry with id 'mine_fyre' in policies; known: mine_fire",
+        "--set lanes.7.transit_days: no entry '7' in lanes; entries are numbered 0 to 1",
+        "--set: expected KEY=VALUE (got 'seed')",
+        "--set horizon.start.day: cannot set 'day' inside horizon.start, which is 2025-01-01",
+        "--set description: cannot read value '[unclosed': "
         "expected ',' or ']', but got '<stream end>' (column 10)",
-        "--set › extends: extends is resolved before --set; it cannot be overridden",
+        "--set extends: extends is resolved before --set; it cannot be overridden",
     ]
 
 

@@ -16,7 +16,10 @@ class Problem:
     message: str
 
     def format(self) -> str:
-        """`FILE:LINE › PATH: MESSAGE`, without `:LINE` or `PATH: ` when they are unknown."""
+        """`FILE:LINE › PATH: MESSAGE`, without `:LINE` or `PATH: ` when they are unknown; a
+        value given on the command line is located as `--set PATH: MESSAGE`."""
+        if self.file == "--set":
+            return f"--set {self.path}: {self.message}" if self.path else f"--set: {self.message}"
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         what = f"{self.path}: {self.message}" if self.path else self.message
         return f"{where} › {what}"

@@ -52,6 +52,21 @@ def test_help_and_usage_errors(capsys) -> None:
     assert "argument --reps: must be >= 1 (got 0)" in capsys.readouterr().err
 
 
+def test_every_command_has_help_without_format_escapes(capsys) -> None:
+    """Each subcommand's --help exits 0 and shows '%' as typed (argparse formats help strings,
+    not descriptions, so a '%%' in a description would be printed doubled)."""
+    import argparse
+
+    from sim.cli.main import _parser as parser
+
+    commands = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert len(commands.choices) >= 10
+    for name in commands.choices:
+        assert main([name, "--help"]) == 0
+        text = capsys.readouterr().out
+        assert f"usage: minsim {name}" in text and "%%" not in text, name
+
+
 def test_unexpected_error_is_one_line(capsys, monkeypatch, tmp_path) -> None:
     import sim.runner
 

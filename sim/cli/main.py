@@ -445,7 +445,7 @@ def _parser() -> argparse.ArgumentParser:
         parents=[debug],
         help="run scenarios with the same seeds and compare them",
         description="Run each scenario with the same root seed and replications (common random "
-        "numbers); write paired differences with 95 %% intervals, overlaid curves, the diff of "
+        "numbers); write paired differences with 95 % intervals, overlaid curves, the diff of "
         "the inputs and a report. The first scenario is the reference.",
     )
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario YAML files (≥ 2)")
@@ -480,7 +480,7 @@ def _parser() -> argparse.ArgumentParser:
         "'minsim[sensitivity]') over every distribution a replication draws, by key path, or "
         "the --inputs given. Each design point fixes those inputs and runs the same "
         "replications under the same seed (common random numbers). Writes sensitivity.csv "
-        "(S1, ST with 95 %% intervals, or mu*, sigma), design.csv, a ranked chart and a report.",
+        "(S1, ST with 95 % intervals, or mu*, sigma), design.csv, a ranked chart and a report.",
     )
     p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
     p.add_argument("--method", choices=("sobol", "morris"), default="morris", help="default morris")
@@ -536,7 +536,7 @@ def _parser() -> argparse.ArgumentParser:
         parents=[debug],
         help="write risk metrics (risk.csv) of a run directory",
         description="Compute DIR/risk.csv from a run directory: per buyer × commodity and "
-        "by country and sector, P(shortage > x %% of demand over a window ending by date T) "
+        "by country and sector, P(shortage > x % of demand over a window ending by date T) "
         "with Wilson intervals, mean total shortage with t intervals, its CVaR, and the value "
         "of lost production where the scenario's risk.lost_value declares one. The grid comes "
         "from the scenario's risk: section unless given here. P needs the run's "

@@ -2,6 +2,8 @@
 
 Only `main` prints and catches: subcommands return their output, and exceptions reach `main`,
 which prints scenario problems (exit 2) or a one-line error (exit 1; traceback with `--debug`).
+Each subcommand imports what it needs when it runs, for start-up time alone (`minsim --help`
+loads no numpy, pandas or pydantic); no import here is late to dodge a cycle.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from sim.cli.arguments import (
     percents,
     reps_arg,
 )
-from sim.cli.run_options import add_scale_options
+from sim.cli.run_options import add_scale_options, run_command
 from sim.cli.workshop import add_workshop_command, run_workshop
 
 if TYPE_CHECKING:
@@ -164,7 +166,6 @@ def _schema(args: argparse.Namespace, argv: list[str]) -> _Output:
 
 
 def _run(args: argparse.Namespace, argv: list[str]) -> _Output:
-    from sim.cli.run_options import run_command
     from sim.results.selection import scenario_groups
     from sim.scenario.loader import load
 

@@ -28,8 +28,8 @@ from sim.validation.library import (
     HEAVY,
     ROOT,
     containing,
-    headline,
     heavy_shortage,
+    partner_shortage,
     shipped,
     shortage_since,
 )
@@ -75,7 +75,7 @@ def scenario_section(scenario: Scenario, ensemble: Ensemble, reps: int) -> list[
             f"{heavy.quantile(0.95):,.0f} t).",
             "",
         ]
-    table = headline(summary, scenario)
+    table = partner_shortage(summary, scenario)
     if table.empty:
         return [*lines, "No US or Japanese buyer is short of anything in any replication."]
     return [*lines, *md_table(shortage_rows(table))]
@@ -93,7 +93,7 @@ def expiry_section(scenario: Scenario, ensemble: Ensemble, policy: str, day: dt.
         part = since[since["replication"].isin(reps)]
         lines.append(f"*{label}: {len(reps)} of {since['replication'].nunique()} replications*")
         lines.append("")
-        table = headline(part, scenario) if reps else pd.DataFrame()
+        table = partner_shortage(part, scenario) if reps else pd.DataFrame()
         lines += md_table(shortage_rows(table)) if not table.empty else ["No shortage."]
         lines.append("")
     return lines[:-1]

@@ -118,6 +118,7 @@ def test_backtest_2025_reports_every_target() -> None:
     assert result.scenario == "apr2025_licensing"
 
 
+@pytest.mark.slow
 def test_backtest_runs_and_reports_every_target() -> None:
     result = backtest(reps=2)
     table = result.table()
@@ -126,6 +127,7 @@ def test_backtest_runs_and_reports_every_target() -> None:
     assert result.passed == ("FAIL" not in set(table["result"]))
 
 
+@pytest.mark.slow
 def test_cli_backtest_exit_code_follows_the_verdicts(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = cli(capsys, "backtest", "--reps", "2", "--seed", "7")
     assert err == []

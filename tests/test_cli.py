@@ -110,6 +110,7 @@ def test_run_writes_results(tmp_path, capsys, monkeypatch) -> None:
     assert (out_dir / "manifest.json").is_file()
 
 
+@pytest.mark.slow
 def test_a_60_day_run_writes_its_directory_and_reports_a_selection(tmp_path, capsys) -> None:
     # the fast cover of `minsim run` and `minsim report` (the full-year runs are marked slow)
     out_dir = tmp_path / "short"

@@ -13,7 +13,8 @@ from sim.model.network import Network
 from sim.model.policies.export_control import covered_commodities
 from sim.runner import simulate
 from sim.scenario.loader import load_scenario
-from sim.scenario.schema import ExportControl, Scenario
+from sim.scenario.policies.export_control import ExportControl
+from sim.scenario.schema import Scenario
 
 SCENARIOS = sorted((Path(__file__).parent.parent / "scenarios").glob("*.yaml"))
 LIMIT_DAYS = 10.0

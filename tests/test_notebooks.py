@@ -19,10 +19,11 @@ NEEDS = {
 
 
 def missing_types(needed: tuple[str, ...]) -> list[str]:
-    from sim.scenario import schema
+    from sim.scenario.policies import specs
+    from sim.scenario.policies.base import SPECS
 
-    text = Path(schema.__file__).read_text(encoding="utf-8")
-    return [t for t in needed if f'Literal["{t}"]' not in text]
+    specs()  # every kind's module loaded, so SPECS holds every `type:`
+    return [t for t in needed if t not in SPECS]
 
 
 def cell_timeout(base_s: float = 300.0) -> int:

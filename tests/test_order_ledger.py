@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -127,9 +128,8 @@ def ledger_errors(net: Network) -> list[str]:
     return [bad for node in net.nodes.values() for c in node.sourcing for bad in ledger(node, c)]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(doc=controlled_networks())
-def test_ordered_less_received_less_withdrawn_is_on_order_at_every_event(doc):
+def check_ledger(doc: dict[str, Any]) -> None:
+    """Step the network event by event; the ledger balances after each one."""
     sc = Scenario.model_validate(doc)
     cal = Calendar(sc.horizon.start, sc.horizon.end)
     net = Network(sc, Context.create(cal, sc.seed, 0))
@@ -141,3 +141,17 @@ def test_ordered_less_received_less_withdrawn_is_on_order_at_every_event(doc):
     net.finish()
     assert ledger_errors(net) == []
     assert check(net) == []
+
+
+@pytest.mark.slow
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=controlled_networks())
+def test_ordered_less_received_less_withdrawn_is_on_order_at_every_event(doc):
+    check_ledger(doc)
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=controlled_networks())
+def test_the_ledger_balances_on_a_few_random_networks(doc):
+    """The fast loop's sample of the property above."""
+    check_ledger(doc)

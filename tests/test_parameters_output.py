@@ -30,6 +30,7 @@ def parameters(tmp_path_factory) -> pd.DataFrame:
     return pd.read_parquet(out / "parameters.parquet")
 
 
+@pytest.mark.slow
 def test_one_row_per_replication_and_key_path(parameters) -> None:
     assert list(parameters.columns) == ["replication", "key", "value"]
     keys = {"buyers.oem.safety_stock_days", "buyers.oem.sourcing.magnet.qualification_days"}
@@ -38,6 +39,7 @@ def test_one_row_per_replication_and_key_path(parameters) -> None:
     assert len(parameters) == 5 * len(keys)
 
 
+@pytest.mark.slow
 def test_values_are_draws_of_the_scenario_distributions(parameters) -> None:
     by_key = parameters.groupby("key")["value"]
     low, high = by_key.min(), by_key.max()

@@ -53,6 +53,7 @@ def policy_gids(ax) -> set[str]:  # type: ignore[no-untyped-def]
     return {g for line in ax.lines if (g := line.get_gid() or "").startswith("policy:")}
 
 
+@pytest.mark.slow
 def test_fan_chart_marks_policies_in_range() -> None:
     fig, ax = plt.subplots()
     out = plot_fan(bands(records(), START), "b1", "magnet", "shortage_frac", ax, MARKS)

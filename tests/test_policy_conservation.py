@@ -253,3 +253,10 @@ def test_every_mechanism_at_once_conserves_mass(doc, replication):
     result = run_one(validate(doc), replication, 17)
     assert (result.buyers["shortage_t"] >= -1e-9).all()
     assert (result.buyers["price_index"] >= 1.0 - 1e-12).all()
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(), st.integers(0, 1000))
+def test_a_few_mechanism_mixes_conserve_mass(doc, replication):
+    """The fast loop's sample of the property above."""
+    test_every_mechanism_at_once_conserves_mass.hypothesis.inner_test(doc, replication)

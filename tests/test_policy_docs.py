@@ -47,6 +47,7 @@ def test_every_policy_type_has_an_example():
     assert any(isinstance(e, dict) and "prices" in e for e in EXAMPLES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", EXAMPLES, ids=label)
 def test_example_loads_and_runs(tmp_path, example):
     load_and_run(tmp_path, add(WORLD, example))

@@ -9,6 +9,8 @@ import pytest
 
 from sim.model.policies.base import REGISTRY, PolicyRuntime, register
 from sim.model.policies.registry import runtimes
+from sim.scenario.policies import specs
+from sim.scenario.policies.base import SPECS, PolicyBase
 from sim.scenario.schema import Policy
 
 
@@ -28,14 +30,27 @@ def test_every_schema_type_has_exactly_one_runtime() -> None:
     assert all(cls.policy_type == name for name, cls in kinds.items())
 
 
+#: What each shipped kind declares: (gates, intercepts, modifies_demand).
+DECLARED = {
+    "buffer_target": (False, False, False),
+    "demand_response": (False, False, True),
+    "demand_shock": (False, False, True),
+    "export_control": (True, True, False),
+    "facility_outage": (False, False, False),
+    "funding_window": (False, False, False),
+    "lane_closure": (True, False, False),
+    "price_response": (False, False, True),
+    "random_outages": (False, False, False),
+    "rapid_response": (False, False, False),
+    "stockpile": (False, False, False),
+    "suspension": (False, False, False),
+}
+
+
 def test_declared_capabilities() -> None:
     kinds = runtimes()
-    gates = {n for n, c in kinds.items() if c.gates}
-    intercepts = {n for n, c in kinds.items() if c.intercepts}
-    demand = {n for n, c in kinds.items() if c.modifies_demand}
-    assert gates == {"export_control", "lane_closure"}
-    assert intercepts == {"export_control"}
-    assert demand == {"demand_shock", "demand_response", "price_response"}
+    declared = {n: (c.gates, c.intercepts, c.modifies_demand) for n, c in kinds.items()}
+    assert {n: declared[n] for n in DECLARED} == DECLARED
 
 
 def test_a_new_kind_registers_itself_and_a_second_runtime_is_refused() -> None:
@@ -75,3 +90,24 @@ def test_network_consults_declarations(monkeypatch) -> None:
     monkeypatch.setattr(kinds["lane_closure"], "gates", False)  # declared off: not consulted
     net = simulate(scenario(doc), 0, 1)
     assert net._gates == []
+
+
+def test_schema_union_is_the_discovered_specs_and_a_second_spec_is_refused() -> None:
+    members = typing.get_args(typing.get_args(Policy)[0])
+    assert members == specs()
+    assert [m.model_fields["type"].annotation for m in members] == [
+        typing.Literal[t] for t in sorted(schema_types())
+    ]
+
+    class Embargo(PolicyBase):
+        type: typing.Literal["test_embargo"]
+
+    try:
+        assert SPECS["test_embargo"] is Embargo
+        with pytest.raises(ValueError, match="two specs"):
+
+            class Other(PolicyBase):
+                type: typing.Literal["test_embargo"]
+
+    finally:
+        SPECS.pop("test_embargo", None)

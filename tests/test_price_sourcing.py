@@ -86,6 +86,7 @@ def test_loss_target_is_capped_and_the_larger_of_loss_and_shortfall() -> None:
     assert shortfall.value == pytest.approx(10.0**0.5, rel=1e-9)
 
 
+@pytest.mark.slow
 def test_a_closed_feed_lane_cuts_the_plant_off_and_the_market_sees_it() -> None:
     """apr2025_licensing to 1 Jul 2025: once MP stops shipping to China (15 Apr, day 104) the
     plant separating US concentrate has no supplier left; its share of China's NdPr capacity

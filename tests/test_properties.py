@@ -189,6 +189,15 @@ def test_random_networks_conserve_mass_stay_nonnegative_and_within_capacity(doc,
             assert activity <= expected_capacity(doc, fid, start) * days * (1 + 1e-12) + 1e-12
 
 
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=networks())
+def test_a_few_random_networks_conserve_mass(doc, monkeypatch_stock):
+    """The fast loop's sample of the property above."""
+    test_random_networks_conserve_mass_stay_nonnegative_and_within_capacity.hypothesis.inner_test(
+        doc, monkeypatch_stock
+    )
+
+
 def expected_capacity(doc: dict[str, Any], fid: str, day: float) -> float:
     """Activity per day allowed at `day`, computed from the scenario alone."""
     f = doc["facilities"][fid]

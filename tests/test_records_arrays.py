@@ -55,6 +55,7 @@ def test_text_columns_are_object_dtype_whatever_the_pandas_version(replication) 
         assert [str(table[c].dtype) for c in cols] == ["object"] * len(cols)
 
 
+@pytest.mark.slow
 def test_summary_is_the_metrics_of_each_daily_series(replication) -> None:
     _, r = replication
     got = summarise(r.buyers)
@@ -69,6 +70,7 @@ def test_summary_is_the_metrics_of_each_daily_series(replication) -> None:
     assert keys == sorted(set(zip(r.buyers["buyer"], r.buyers["commodity"], strict=True)))
 
 
+@pytest.mark.slow
 def test_digest_does_not_depend_on_the_order_of_the_records(replication) -> None:
     scenario, r = replication
     layout = Layout.of(scenario)
@@ -100,6 +102,7 @@ def test_digest_does_not_depend_on_the_order_of_the_records(replication) -> None
     pd.testing.assert_frame_equal(a.lane_rows.to_pandas(), b.lane_rows.to_pandas())
 
 
+@pytest.mark.slow
 def test_digest_rejects_records_with_a_missing_or_repeated_day(replication) -> None:
     scenario, r = replication
     b = r.buyers.copy()

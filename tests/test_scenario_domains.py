@@ -129,6 +129,7 @@ SET_CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("setting", "path", "message"), SET_CASES, ids=[c[0] for c in SET_CASES])
 def test_set_values_outside_their_domain_are_refused(tmp_path, capsys, setting, path, message):
     err = refused(capsys, tmp_path, BASELINE, setting)
@@ -165,6 +166,7 @@ FILE_CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("old", "new", "path", "message"), FILE_CASES, ids=[c[1].strip() for c in FILE_CASES]
 )

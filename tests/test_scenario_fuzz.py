@@ -156,14 +156,17 @@ def _alarm(signum: int, frame: FrameType | None) -> None:
     raise _Hang(f"case took more than {CASE_SECONDS} s")
 
 
+#: Hypothesis settings of both fuzz tests (the same cases, in the same order).
+FUZZ: dict[str, Any] = {
+    "deadline": None,
+    "database": None,
+    "derandomize": True,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+}
+
+
 @pytest.mark.slow
-@settings(
-    max_examples=100,
-    deadline=None,
-    database=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@settings(max_examples=100, **FUZZ)
 @given(case=broken())
 def test_broken_scenarios_are_refused_or_run(tmp_path_factory, capsys, case) -> None:
     name, doc, what = case.name, case.doc, case.what
@@ -195,3 +198,10 @@ def test_broken_scenarios_are_refused_or_run(tmp_path_factory, capsys, case) -> 
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@settings(max_examples=3, **FUZZ)
+@given(case=broken())
+def test_a_few_broken_scenarios_are_refused_or_run(tmp_path_factory, capsys, case) -> None:
+    """The fast loop's sample of the property above."""
+    test_broken_scenarios_are_refused_or_run.hypothesis.inner_test(tmp_path_factory, capsys, case)

@@ -9,7 +9,9 @@ import yaml
 
 from sim.scenario import LoadedScenario, load, load_scenario, scenario_sha256
 from sim.scenario.distributions import Uniform
-from sim.scenario.schema import FacilityOutage, LaneClosure, Scenario
+from sim.scenario.policies.facility_outage import FacilityOutage
+from sim.scenario.policies.lane_closure import LaneClosure
+from sim.scenario.schema import Scenario
 from tests.scenario_files import TINY, child_of_tiny, write
 
 

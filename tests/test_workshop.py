@@ -175,6 +175,7 @@ def test_brief_after_three_variants(workshop: Workshop, tmp_path: Path) -> None:
     assert "test lever" in page  # the levers' rationale
 
 
+@pytest.mark.slow
 def test_headline_in_words(workshop: Workshop) -> None:
     v = workshop.variant({"fire_end": "1 November"})
     workshop.request(v)

@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def _integer(text: str, also: str = "") -> int:
@@ -150,3 +151,50 @@ def add_selection(p: argparse.ArgumentParser) -> None:
         metavar="S1,S2,...",
         help="report only buyers of these sectors, e.g. defense,automotive (default: all)",
     )
+
+
+def add_command(
+    sub: Any,
+    name: str,
+    run: Callable[..., Any],
+    parents: list[argparse.ArgumentParser],
+    **text: str,
+) -> argparse.ArgumentParser:
+    """Subcommand `name` (`help=`, `description=` in `text`); `main` calls `run` for it."""
+    p: argparse.ArgumentParser = sub.add_parser(name, parents=parents, **text)
+    p.set_defaults(command=run)
+    return p
+
+
+def add_scenario(
+    p: argparse.ArgumentParser, nargs: str | None = None, help: str = "scenario YAML file"
+) -> None:
+    """The `SCENARIO` positional (optional with `nargs="?"`)."""
+    p.add_argument("scenario", nargs=nargs, metavar="SCENARIO", help=help)
+
+
+def add_reps(
+    p: argparse.ArgumentParser,
+    default: int,
+    help: str,
+    parse: Callable[[str], Any] | None = None,
+    metavar: str = "N",
+) -> None:
+    """`--reps N`: replications (a positive integer unless `parse` says otherwise)."""
+    p.add_argument(
+        "--reps", type=parse or int_at_least(1), default=default, metavar=metavar, help=help
+    )
+
+
+def add_top(p: argparse.ArgumentParser, what: str) -> None:
+    """`--top N`: how many rows are printed (default 5)."""
+    p.add_argument("--top", type=int_at_least(1), default=5, metavar="N", help=what)
+
+
+def add_run_options(p: argparse.ArgumentParser, default_out: str, reps: int = 20) -> None:
+    """`--reps`, `--seed`, `--out`, `--set`, `--quiet` of the commands that run several scenarios."""
+    add_reps(p, reps, f"replications per scenario (default {reps})")
+    add_seed(p, "the first scenario's seed")
+    add_out(p, default_out)
+    add_set(p)
+    add_quiet(p)

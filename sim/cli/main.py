@@ -2,6 +2,8 @@
 
 Only `main` prints and catches: subcommands return their output, and exceptions reach `main`,
 which prints scenario problems (exit 2) or a one-line error (exit 1; traceback with `--debug`).
+Each subcommand imports what it needs when it runs, for start-up time alone (`minsim --help`
+loads no numpy, pandas or pydantic); no import here is late to dodge a cycle.
 """
 
 from __future__ import annotations
@@ -16,11 +18,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.cli.arguments import (
+    add_command,
     add_out,
     add_quiet,
+    add_reps,
+    add_run_options,
+    add_scenario,
     add_seed,
     add_selection,
     add_set,
+    add_top,
     add_workers,
     dates,
     fraction,
@@ -28,7 +35,7 @@ from sim.cli.arguments import (
     percents,
     reps_arg,
 )
-from sim.cli.run_options import add_scale_options
+from sim.cli.run_options import add_scale_options, run_command
 from sim.cli.workshop import add_workshop_command, run_workshop
 
 if TYPE_CHECKING:
@@ -159,7 +166,6 @@ def _schema(args: argparse.Namespace, argv: list[str]) -> _Output:
 
 
 def _run(args: argparse.Namespace, argv: list[str]) -> _Output:
-    from sim.cli.run_options import run_command
     from sim.results.selection import scenario_groups
     from sim.scenario.loader import load
 
@@ -383,9 +389,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
-    p = sub.add_parser(
+    def command(name: str, run: Callable[..., _Output], **text: str) -> argparse.ArgumentParser:
+        return add_command(sub, name, run, [debug], **text)
+
+    p = command(
         "validate",
-        parents=[debug],
+        _validate,
         help="check scenario files and report every problem",
         description="Load each scenario (extends, --set), validate it and check its references. "
         "Prints 'ok' with the scenario hash per valid file; problems go to stderr. "
@@ -393,11 +402,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML file")
     add_set(p)
-    p.set_defaults(command=_validate)
 
-    p = sub.add_parser(
+    p = command(
         "list",
-        parents=[debug],
+        _list,
         help="list the scenario files of a directory",
         description="List the scenario files in DIR (default: scenarios) with their horizon, "
         "number of policies, base file and description.",
@@ -405,32 +413,30 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "dir", nargs="?", type=Path, default=Path("scenarios"), metavar="DIR", help="directory"
     )
-    p.set_defaults(command=_list)
 
-    p = sub.add_parser(
+    p = command(
         "schema",
-        parents=[debug],
+        _schema,
         help="print the JSON Schema of scenario files",
         description="Print (or write) the JSON Schema of scenario files, for editors.",
     )
     p.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
-    p.set_defaults(command=_schema)
 
-    p = sub.add_parser(
+    p = command(
         "run",
-        parents=[debug],
+        _run,
         help="run replications of a scenario and write results",
         description="Run replications of a scenario and write manifest, summary, time series, "
         "events and figures to the output directory. Nothing is written if the scenario has "
         "problems.",
     )
-    p.add_argument("scenario", nargs="?", metavar="SCENARIO", help="scenario YAML file")
-    p.add_argument(
-        "--reps",
-        type=reps_arg,
-        default=DEFAULT_REPS,
+    add_scenario(p, nargs="?")
+    add_reps(
+        p,
+        DEFAULT_REPS,
+        f"number of replications, or auto (see --precision) (default {DEFAULT_REPS})",
+        parse=reps_arg,
         metavar="N|auto",
-        help=f"number of replications, or auto (see --precision) (default {DEFAULT_REPS})",
     )
     add_seed(p)
     add_out(p, "runs/<scenario name>")
@@ -438,29 +444,27 @@ def _parser() -> argparse.ArgumentParser:
     add_scale_options(p)
     add_selection(p)
     add_quiet(p)
-    p.set_defaults(command=_run)
 
-    p = sub.add_parser(
+    p = command(
         "compare",
-        parents=[debug],
+        _compare,
         help="run scenarios with the same seeds and compare them",
         description="Run each scenario with the same root seed and replications (common random "
         "numbers); write paired differences with 95 % intervals, overlaid curves, the diff of "
         "the inputs and a report. The first scenario is the reference.",
     )
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario YAML files (≥ 2)")
-    _add_run_options(p, "runs/compare-<A>-vs-<B>")
-    p.set_defaults(command=_compare)
+    add_run_options(p, "runs/compare-<A>-vs-<B>")
 
-    p = sub.add_parser(
+    p = command(
         "sweep",
-        parents=[debug],
+        _sweep,
         help="vary scenario values one at a time or on a grid",
         description="Run the scenario and variants of it, each --vary KEY=V1,V2 applied as "
         "--set KEY=V; one key at a time (default) or every combination (--grid). Writes a "
         "table, a tornado chart of total shortage and a report.",
     )
-    p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    add_scenario(p)
     p.add_argument(
         "--vary",
         action="append",
@@ -469,12 +473,11 @@ def _parser() -> argparse.ArgumentParser:
         help="values of a key (repeatable), e.g. policies.oct_ctrl.license.approval_rate=0.2,0.8",
     )
     p.add_argument("--grid", action="store_true", help="run every combination of the values")
-    _add_run_options(p, "runs/sweep-<scenario name>")
-    p.set_defaults(command=_sweep)
+    add_run_options(p, "runs/sweep-<scenario name>")
 
-    p = sub.add_parser(
+    p = command(
         "sensitivity",
-        parents=[debug],
+        _sensitivity,
         help="global sensitivity of the shortage to every uncertain input",
         description="Sobol' or Morris global sensitivity (SALib; pip install "
         "'minsim[sensitivity]') over every distribution a replication draws, by key path, or "
@@ -482,7 +485,7 @@ def _parser() -> argparse.ArgumentParser:
         "replications under the same seed (common random numbers). Writes sensitivity.csv "
         "(S1, ST with 95 % intervals, or mu*, sigma), design.csv, a ranked chart and a report.",
     )
-    p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    add_scenario(p)
     p.add_argument("--method", choices=("sobol", "morris"), default="morris", help="default morris")
     p.add_argument(
         "--samples",
@@ -501,26 +504,22 @@ def _parser() -> argparse.ArgumentParser:
         help="outputs: TARGET total, a buyer id or buyer/commodity; METRIC shortage_pct "
         "(default, %% of demand over the horizon) or shortage_t (default: total and each buyer)",
     )
-    p.add_argument(
-        "--reps",
-        type=int_at_least(1),
-        default=1,
+    add_reps(
+        p,
+        1,
+        "replications per design point, the same at every point (default 1)",
         metavar="R",
-        help="replications per design point, the same at every point (default 1)",
     )
     add_seed(p)
     add_workers(p)
     add_out(p, "runs/sensitivity-<name>")
-    p.add_argument(
-        "--top", type=int_at_least(1), default=5, metavar="N", help="inputs printed per output"
-    )
+    add_top(p, "inputs printed per output")
     add_set(p)
     add_quiet(p)
-    p.set_defaults(command=_sensitivity)
 
-    p = sub.add_parser(
+    p = command(
         "report",
-        parents=[debug],
+        _report,
         help="write report.html for an output directory",
         description="Write DIR/report.html (one self-contained page: metrics, figures, "
         "assumptions, provenance) for a run, compare or sweep directory: every importing "
@@ -529,11 +528,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("dir", type=Path, metavar="DIR", help="output directory")
     add_selection(p)
     add_quiet(p)
-    p.set_defaults(command=_report)
 
-    p = sub.add_parser(
+    p = command(
         "risk",
-        parents=[debug],
+        _risk,
         help="write risk metrics (risk.csv) of a run directory",
         description="Compute DIR/risk.csv from a run directory: per buyer × commodity and "
         "by country and sector, P(shortage > x % of demand over a window ending by date T) "
@@ -549,15 +547,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--by", type=dates, metavar="DATE,...", help="dates T, e.g. 2026-12-31")
     p.add_argument("--window", type=int_at_least(1), metavar="DAYS", help="window length, days")
     p.add_argument("--level", type=fraction("0.95"), metavar="A", help="CVaR level (default 0.95)")
-    p.add_argument(
-        "--top", type=int_at_least(1), default=5, metavar="N", help="rows printed per grouping"
-    )
+    add_top(p, "rows printed per grouping")
     add_quiet(p)
-    p.set_defaults(command=_risk)
 
-    p = sub.add_parser(
+    p = command(
         "backtest",
-        parents=[debug],
+        _backtest,
         help="compare the 2010 and 2025 scenarios with published facts",
         description="Run the backtest cases — 2010 (scenarios/embargo_2010_japan.yaml: "
         "Japan's China share, recovery, substitution, the price spike) and 2025 "
@@ -566,10 +561,9 @@ def _parser() -> argparse.ArgumentParser:
         "fact with its tolerance and PASS/FAIL. Exit code 0 when every check passes, 1 "
         "otherwise.",
     )
-    p.add_argument(
-        "scenario",
+    add_scenario(
+        p,
         nargs="?",
-        metavar="SCENARIO",
         help="scenario YAML file in place of the case's own (with --case all: the 2010 case)",
     )
     p.add_argument(
@@ -578,28 +572,11 @@ def _parser() -> argparse.ArgumentParser:
         default="all",
         help="which case to run (default all)",
     )
-    p.add_argument(
-        "--reps", type=int_at_least(1), default=20, metavar="N", help="replications (default 20)"
-    )
+    add_reps(p, 20, "replications (default 20)")
     add_seed(p)
-    p.set_defaults(command=_backtest)
 
     add_workshop_command(sub, [debug], _workshop)
     return parser
-
-
-def _add_run_options(p: argparse.ArgumentParser, default_out: str, reps: int = 20) -> None:
-    p.add_argument(
-        "--reps",
-        type=int_at_least(1),
-        default=reps,
-        metavar="N",
-        help=f"replications per scenario (default {reps})",
-    )
-    add_seed(p, "the first scenario's seed")
-    add_out(p, default_out)
-    add_set(p)
-    add_quiet(p)
 
 
 def _selection(args: argparse.Namespace) -> Selection:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.cli.arguments import add_set
+from sim.cli.arguments import add_command, add_scenario, add_set
 
 INSTALL_HINT = "pip install 'minsim[workshop]'"
 
@@ -17,16 +17,18 @@ def add_workshop_command(
     sub: Any, parents: list[argparse.ArgumentParser], command: Callable[..., Any]
 ) -> argparse.ArgumentParser:
     """Register the `workshop` subcommand; `command` is what `main` calls with its arguments."""
-    p: argparse.ArgumentParser = sub.add_parser(
+    p = add_command(
+        sub,
         "workshop",
-        parents=parents,
+        command,
+        parents,
         help="serve the live workshop page of a scenario's levers",
         description="Serve a page on 127.0.0.1 (never another interface) with the levers the "
         "scenario declares (levers:), the fan charts of unmet demand of the base and the "
         "variant on the same seeds, updated as replications arrive, a session log and an "
         "exported brief. Runs until interrupted (Ctrl-C).",
     )
-    p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file with a levers: section")
+    add_scenario(p, help="scenario YAML file with a levers: section")
     p.add_argument(
         "--port",
         type=int,
@@ -50,7 +52,6 @@ def add_workshop_command(
         help="where briefs are written (default runs/workshop-<name>)",
     )
     add_set(p, "a value of the base scenario")
-    p.set_defaults(command=command)
     return p
 
 

@@ -24,10 +24,11 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sim.model.policies.export_control import ExportControl, to_destination
+
 if TYPE_CHECKING:
     from sim.model.network import Network
     from sim.model.node import Node
-    from sim.model.policies.export_control import ExportControl
 
 
 @dataclass(frozen=True)
@@ -107,9 +108,6 @@ class ScarcityIndex:
 
 def controls_into(network: Network, commodity: str, nodes: list[Node]) -> list[ExportControl]:
     """Export controls covering `commodity` into any of these nodes outside the exporter."""
-    # imported here: the policies package imports this module (price responses read the market)
-    from sim.model.policies.export_control import ExportControl, to_destination
-
     return [
         p
         for p in network.policies

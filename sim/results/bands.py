@@ -11,6 +11,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from sim.results.keys import key_codes
+
 #: Variables in a bands table, with their units.
 VARIABLES = {
     "shortage_t": "t/day",
@@ -65,16 +67,69 @@ def bands(buyers: pd.DataFrame, start: dt.date) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[BAND_COLUMNS]
 
 
+FlowKey = tuple[str, str, str]  # origin_country, destination_country, commodity
+
+
+def daily_flows(lanes: pd.DataFrame, days: int) -> dict[FlowKey, np.ndarray]:
+    """Daily tonnes departing per origin country × destination country × commodity (summed over
+    the rows, whatever replications they come from), days 0 … `days` − 1."""
+    unique, code = key_codes(
+        lanes["origin_country"], lanes["destination_country"], lanes["commodity"]
+    )
+    at = code * days + lanes["day"].to_numpy(dtype=np.int64)
+    w = lanes["flow_t"].to_numpy(dtype=float)
+    sums = np.bincount(at, weights=w, minlength=len(unique) * days).reshape(len(unique), days)
+    return {(k[0], k[1], k[2]): sums[i] for i, k in enumerate(unique)}
+
+
+def add_flows(total: dict[FlowKey, np.ndarray], flows: dict[FlowKey, np.ndarray]) -> None:
+    """Add one replication's daily flows into `total` (the sum over replications so far)."""
+    for key, flow in flows.items():
+        if key in total:
+            total[key] += flow
+        else:
+            total[key] = flow.astype(float)
+
+
+def flow_rows(
+    flows: dict[FlowKey, np.ndarray], reps: int
+) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
+    """The rows of a flows table from daily totals over `reps` replications: day, the three key
+    columns and the mean tonnes, days with no flow in any replication left out, sorted by day
+    then key."""
+    keys = sorted(flows)
+    day_l, key_l, val_l = [], [], []
+    for i, k in enumerate(keys):
+        mean = flows[k] / max(reps, 1)
+        nz = np.flatnonzero(mean)
+        day_l.append(nz)
+        key_l.append(np.full(len(nz), i))
+        val_l.append(mean[nz])
+    day = np.concatenate(day_l) if keys else np.zeros(0, dtype=np.int64)
+    key = np.concatenate(key_l) if keys else np.zeros(0, dtype=np.int64)
+    val = np.concatenate(val_l) if keys else np.zeros(0)
+    order = np.lexsort((key, day))
+    day, key, val = day[order], key[order], val[order]
+    names = [np.array([k[j] for k in keys], dtype=object)[key] for j in range(3)]
+    return day, names, val
+
+
 def country_flows(lanes: pd.DataFrame, start: dt.date, reps: int) -> pd.DataFrame:
     """Daily tonnes shipped per origin country × destination country × commodity, mean over `reps`
-    replications (days without a shipment count as zero)."""
+    replications: summed one replication after the other, as a run directory's `flows.parquet`
+    is, so both give the same table."""
     if lanes.empty:
         return pd.DataFrame(columns=FLOW_COLUMNS)
-    keys = ["day", "origin_country", "destination_country", "commodity"]
-    f = lanes.groupby(keys, sort=True)["flow_t"].sum().reset_index()
-    f["flow_t"] = f["flow_t"] / reps
-    f.insert(0, "date", _dates(start, f["day"].to_numpy()))
-    return f[FLOW_COLUMNS]
+    days = int(lanes["day"].max()) + 1
+    total: dict[FlowKey, np.ndarray] = {}
+    if "replication" in lanes.columns:
+        for _, one in lanes.groupby("replication", sort=True):
+            add_flows(total, daily_flows(one, days))
+    else:
+        total = daily_flows(lanes, days)
+    day, names, val = flow_rows(total, reps)
+    cols = dict(zip(FLOW_COLUMNS[1:4], names, strict=True))
+    return pd.DataFrame({"date": _dates(start, day), **cols, "flow_t": val})[FLOW_COLUMNS]
 
 
 def band(table: pd.DataFrame, buyer: str, commodity: str, variable: str) -> pd.DataFrame:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from sim.results.bands import FlowKey, daily_flows
 from sim.results.keys import key_codes, sorted_order
 from sim.results.metrics import summary_table
 from sim.results.records import ReplicationResult
@@ -29,7 +30,6 @@ BAND_VARIABLES = (
     "demand_t",
 )
 BUYER_KEYS = ["buyer", "commodity", "day"]  # order of the buyer rows of every output
-FlowKey = tuple[str, str, str]  # origin_country, destination_country, commodity
 #: Monthly flows are dated by departure (export statistics) or by arrival (import statistics).
 DATED_BY = ("departure", "arrival")
 MonthlyKey = tuple[str, str, str, str]  # dated_by, origin_country, destination_country, commodity
@@ -90,7 +90,7 @@ def digest(result: ReplicationResult, layout: Layout, timeseries: bool) -> Diges
         summary_rows(result, layout, values),
         event_rows(result.events, layout.start),
         values,
-        country_flows(result.lanes, layout.days),
+        daily_flows(result.lanes, layout.days),
         monthly_flows(result, layout),
         parameter_rows(result),
         buyer_rows(result.buyers, order, layout) if timeseries else None,
@@ -158,17 +158,6 @@ def event_rows(events: pd.DataFrame, start: dt.date) -> pd.DataFrame:
     return ev
 
 
-def country_flows(lanes: pd.DataFrame, days: int) -> dict[FlowKey, np.ndarray]:
-    """Daily tonnes departing per origin country × destination country × commodity."""
-    unique, code = key_codes(
-        lanes["origin_country"], lanes["destination_country"], lanes["commodity"]
-    )
-    at = code * days + lanes["day"].to_numpy(dtype=np.int64)
-    w = lanes["flow_t"].to_numpy(dtype=float)
-    sums = np.bincount(at, weights=w, minlength=len(unique) * days).reshape(len(unique), days)
-    return {(k[0], k[1], k[2]): sums[i] for i, k in enumerate(unique)}
-
-
 def parameter_rows(result: ReplicationResult) -> pd.DataFrame:
     """The values this replication drew, one row per scenario key path (sorted); values as
     exact hexadecimal text (`float.hex`), so the appended rows round-trip bit for bit."""
@@ -191,7 +180,7 @@ def monthly_flows(result: ReplicationResult, layout: Layout) -> dict[MonthlyKey,
     for basis, table in tables.items():
         if table is None:
             continue
-        for key, daily in country_flows(table, layout.days).items():
+        for key, daily in daily_flows(table, layout.days).items():
             out[(basis, *key)] = np.bincount(month, weights=daily, minlength=len(labels))
     return out
 

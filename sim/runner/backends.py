@@ -7,6 +7,8 @@ from functools import partial
 from typing import Any, Protocol
 
 from sim.runner.batches import Batch, Job, run_batch, split
+from sim.runner.dask import DaskBackend
+from sim.runner.local import LocalBackend, cpu_count
 
 Progress = Callable[[int, int | None], None]
 
@@ -28,11 +30,7 @@ class Backend(Protocol):
 def backend_for(workers: int | None, scheduler: Any = None) -> Backend:
     """Dask when a scheduler is given, else local processes (`None`: one per core)."""
     if scheduler is not None:
-        from sim.runner.dask import DaskBackend
-
         return DaskBackend(scheduler)
-    from sim.runner.local import LocalBackend, cpu_count
-
     return LocalBackend(cpu_count() if workers is None else workers)
 
 

@@ -82,6 +82,7 @@ def unit_design(method: str, laws: Mapping[str, Law], samples: int, seed: int) -
     """SALib's design in the unit cube: Saltelli's N (D + 2) points, or N Morris trajectories
     of D + 1 points each."""
     problem = _problem(laws)
+    # SALib is the optional extra `minsim[sensitivity]`: imported on use
     if method == "sobol":
         from SALib.sample import sobol as sobol_sample
 

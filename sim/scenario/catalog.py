@@ -6,6 +6,8 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import load
 
@@ -49,8 +51,6 @@ def catalog(directory: Path) -> list[Entry]:
 
 
 def _extends_of(path: Path) -> str:
-    import yaml
-
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):

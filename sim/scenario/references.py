@@ -6,15 +6,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator
 
+from sim.scenario.policies.base import has_lane, no_lane, outputs, unknown
 from sim.scenario.policy_references import check_policy_references
 from sim.scenario.schema import (
     Buyer,
     Facility,
-    FacilityOutage,
-    LaneClosure,
     Scenario,
     Sourcing,
 )
@@ -32,7 +30,6 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
         *_commodity_names(s),
         *_sourcing(s),
         *_lanes(s),
-        *_policies(s),
         *check_policy_references(s),
         *_risk(s),
         *check_stages(s),
@@ -47,12 +44,12 @@ def _risk(s: Scenario) -> Found:
     for sector, lv in s.risk.lost_value.items():
         path = f"risk.lost_value.{sector}"
         if sector not in sectors:
-            yield path, _unknown("buyer sector", sector, sectors)
+            yield path, unknown("buyer sector", sector, sectors)
             continue
         demanded = {c for b in s.buyers.values() if b.sector == sector for c in b.demand}
         for c in lv.commodities or []:
             if c not in demanded:
-                yield f"{path}.commodities", _unknown("commodity of this sector", c, demanded)
+                yield f"{path}.commodities", unknown("commodity of this sector", c, demanded)
 
 
 def _nodes(s: Scenario) -> Iterator[tuple[str, Facility | Buyer]]:
@@ -72,10 +69,6 @@ def _countries(s: Scenario) -> set[str]:
     return countries
 
 
-def _unknown(kind: str, name: str, names: Iterable[str]) -> str:
-    return f"unknown {kind} '{name}'; known: {known(sorted(names))}"
-
-
 def _unique_node_ids(s: Scenario) -> Found:
     for bid in s.buyers:
         if bid in s.facilities:
@@ -89,14 +82,14 @@ def _commodity_names(s: Scenario) -> Found:
     def check(path: str, names: Iterable[str]) -> Found:
         for name in names:
             if name not in s.commodities:
-                yield f"{path}.{name}", _unknown("commodity", name, s.commodities)
+                yield f"{path}.{name}", unknown("commodity", name, s.commodities)
 
     for cid, com in s.commodities.items():
         for element in com.contains:
             if element not in s.elements:
                 yield (
                     f"commodities.{cid}.contains.{element}",
-                    _unknown("element", element, s.elements),
+                    unknown("element", element, s.elements),
                 )
         yield from check(f"commodities.{cid}.basket", com.basket or {})
     for path, node in _nodes(s):
@@ -110,15 +103,6 @@ def _commodity_names(s: Scenario) -> Found:
         yield from check(f"{path}.sourcing", node.sourcing)
 
 
-def outputs(facility: Facility, commodities: Mapping[str, Any]) -> set[str]:
-    """Commodities a facility makes: its capacity keys, recipe outputs, or the single input's basket."""
-    made = set(facility.capacity) | set(facility.recipe.outputs or {})
-    inputs = list(facility.recipe.inputs)
-    if facility.recipe.outputs is None and len(inputs) == 1 and inputs[0] in commodities:
-        made |= set(commodities[inputs[0]].basket or {})
-    return made
-
-
 def _sourcing(s: Scenario) -> Found:
     lanes = {(lane.origin, lane.destination) for lane in s.lanes}
     for path, node in _nodes(s):
@@ -130,21 +114,14 @@ def _sourcing(s: Scenario) -> Found:
                     if sid in s.buyers:
                         yield spath, f"'{sid}' is a buyer; suppliers must be facilities"
                     else:
-                        yield spath, _unknown("facility", sid, s.facilities)
+                        yield spath, unknown("facility", sid, s.facilities)
                 elif cid in s.commodities and cid not in (made := outputs(supplier, s.commodities)):
                     yield (
                         spath,
                         f"facility '{sid}' does not make '{cid}'; it makes: {known(sorted(made))}",
                     )
-                elif not _has_lane(lanes, sid, supplier.country, nid, node.country):
-                    yield (
-                        spath,
-                        (
-                            f"no lane from {sid} ({supplier.country}) to {nid} ({node.country}); "
-                            f"add a lane {sid} → {nid}, or between countries "
-                            f"{supplier.country} → {node.country}"
-                        ),
-                    )
+                elif not has_lane(lanes, sid, supplier.country, nid, node.country):
+                    yield spath, no_lane(sid, supplier.country, nid, node.country)
 
 
 def _suppliers(path: str, src: Sourcing) -> Iterator[tuple[str, str]]:
@@ -152,12 +129,6 @@ def _suppliers(path: str, src: Sourcing) -> Iterator[tuple[str, str]]:
         yield f"{path}.suppliers.{sid}", sid
     for i, sid in enumerate(src.alternates):
         yield f"{path}.alternates.{i}", sid
-
-
-def _has_lane(lanes: set[tuple[str, str]], a: str, a_country: str, b: str, b_country: str) -> bool:
-    return any(
-        pair in lanes for pair in ((a, b), (a, b_country), (a_country, b), (a_country, b_country))
-    )
 
 
 def _lanes(s: Scenario) -> Found:
@@ -172,30 +143,10 @@ def _lanes(s: Scenario) -> Found:
                 f"'{lane.origin}' is a buyer; lanes start at a facility or a country",
             )
         elif lane.origin not in origins:
-            yield f"lanes.{i}.origin", _unknown("origin", lane.origin, origins)
+            yield f"lanes.{i}.origin", unknown("origin", lane.origin, origins)
         if lane.destination not in destinations:
-            yield f"lanes.{i}.destination", _unknown("destination", lane.destination, destinations)
+            yield f"lanes.{i}.destination", unknown("destination", lane.destination, destinations)
         pair = (lane.origin, lane.destination)
         if pair in first:
             yield f"lanes.{i}", f"duplicate lane {pair[0]} → {pair[1]} (also lanes.{first[pair]})"
         first.setdefault(pair, i)
-
-
-def _policies(s: Scenario) -> Found:
-    ids = [p.id for p in s.policies]
-    countries = _countries(s)
-    origins = sorted(set(s.facilities) | countries)
-    destinations = sorted(set(s.facilities) | set(s.buyers) | countries)
-    for i, policy in enumerate(s.policies):
-        label = policy.id if ids.count(policy.id) == 1 else str(i)
-        path = f"policies.{label}"
-        if isinstance(policy, FacilityOutage) and policy.facility not in s.facilities:
-            yield f"{path}.facility", _unknown("facility", policy.facility, s.facilities)
-        if isinstance(policy, LaneClosure):
-            if policy.origin not in origins:
-                yield f"{path}.origin", _unknown("origin", policy.origin, origins)
-            if policy.destination not in destinations:
-                yield (
-                    f"{path}.destination",
-                    _unknown("destination", policy.destination, destinations),
-                )

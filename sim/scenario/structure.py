@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from sim.scenario.paths import BY_ID
-from sim.scenario.schema import Facility, FundingWindow, Scenario
+from sim.scenario.policies.funding_window import FundingWindow
+from sim.scenario.schema import Facility, Scenario
 from sim.scenario.text import known
 
 Found = Iterator[tuple[str, str]]

@@ -9,10 +9,9 @@ import datetime as dt
 import io
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from sim.results.stats import describe
+from sim.results.metrics import ensemble_metrics, replication_metrics
 from sim.runner.ensemble import run
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
@@ -75,18 +74,19 @@ def heavy_shortage(summary: pd.DataFrame, scenario: Scenario) -> pd.Series:
     return rows.groupby("replication")["shortage_t"].sum().reindex(reps, fill_value=0.0)
 
 
-def headline(summary: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+def partner_shortage(summary: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """Shortage as % of demand per US/Japanese buyer and commodity over the replications: mean,
-    90 % interval, share of replications with any shortage. Rows with no shortage at all are
-    left out."""
-    rows = summary[summary["buyer"].isin(partner_buyers(scenario))].copy()
-    rows["pct"] = np.where(rows["demand_t"] > 0, 100 * rows["shortage_t"] / rows["demand_t"], 0.0)
+    90 % interval, share of replications with any shortage (the ensemble metrics
+    `shortage_pct` and `short`). Rows with no shortage at all are left out."""
+    rows = summary[summary["buyer"].isin(partner_buyers(scenario))]
+    short = rows[rows["shortage_t"] > 0].groupby(["buyer", "commodity"]).size()
+    e = ensemble_metrics(replication_metrics(rows), ("shortage_pct", "short"))
     out = []
-    for (buyer, commodity), g in rows.groupby(["buyer", "commodity"], sort=True):
-        if not (g["shortage_t"] > 0).any():
+    for (buyer, commodity), g in e.groupby(["buyer", "commodity"], sort=True):
+        if (buyer, commodity) not in short.index:
             continue
-        d = describe(g["pct"].to_numpy())
-        groups = [e for e, f in scenario.commodities[commodity].contains.items() if f > 0]
+        d, p = (g.set_index("metric").loc[m] for m in ("shortage_pct", "short"))
+        groups = [el for el, f in scenario.commodities[commodity].contains.items() if f > 0]
         out.append(
             {
                 "buyer": buyer,
@@ -95,7 +95,7 @@ def headline(summary: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
                 "mean": d["mean"],
                 "p05": d["p05"],
                 "p95": d["p95"],
-                "p_short": float((g["shortage_days"] > 0).mean()),
+                "p_short": p["mean"],
             }
         )
     return pd.DataFrame(

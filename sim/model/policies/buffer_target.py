@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.model.policies.base import PolicyRuntime
-from sim.scenario.schema import BufferTarget as BufferTargetSpec
+from sim.scenario.policies.buffer_target import BufferTarget as BufferTargetSpec
 
 if TYPE_CHECKING:
     from sim.model.buyer import Buyer

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from sim.model.node import EPS
 from sim.model.policies.periodic import Periodic
-from sim.scenario.schema import DemandResponse as DemandResponseSpec
+from sim.scenario.policies.demand_response import DemandResponse as DemandResponseSpec
 
 if TYPE_CHECKING:
     from sim.model.buyer import DemandPoint

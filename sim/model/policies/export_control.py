@@ -20,8 +20,9 @@ from sim.model.policies.base import PolicyRuntime, matches
 from sim.model.policies.licensing import LicenceOffice
 from sim.model.policies.quota import QuotaBook
 from sim.model.stock import Origin
-from sim.scenario.schema import AllBut, License, Scenario
-from sim.scenario.schema import ExportControl as ExportControlSpec
+from sim.scenario.policies.export_control import AllBut, License
+from sim.scenario.policies.export_control import ExportControl as ExportControlSpec
+from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     from sim.model.network import Network

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from sim.model.policies.base import PolicyRuntime
 from sim.model.sourcing import Sourcing
 from sim.scenario.distributions import mean_of
-from sim.scenario.schema import FundingWindow as FundingSpec
-from sim.scenario.schema import Offtake, Project
+from sim.scenario.policies.funding_window import FundingWindow as FundingSpec
+from sim.scenario.policies.funding_window import Offtake, Project
 
 if TYPE_CHECKING:
     from sim.model.facility import Facility

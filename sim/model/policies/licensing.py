@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from sim.model.policies.base import matches
 from sim.scenario.distributions import Number, mean_of, sample
-from sim.scenario.schema import License
+from sim.scenario.policies.export_control import License
 
 if TYPE_CHECKING:
     from sim.model.network import Network

@@ -15,7 +15,7 @@ import math
 from typing import TYPE_CHECKING
 
 from sim.model.policies.base import PolicyRuntime
-from sim.scenario.schema import PriceResponse as PriceResponseSpec
+from sim.scenario.policies.price_response import PriceResponse as PriceResponseSpec
 
 if TYPE_CHECKING:
     from sim.model.buyer import DemandPoint

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from sim.scenario.schema import Quota
+from sim.scenario.policies.export_control import Quota
 
 if TYPE_CHECKING:
     from sim.model.node import Node

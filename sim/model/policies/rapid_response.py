@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from sim.model.node import EPS
 from sim.model.policies.periodic import Deliveries, Periodic, cover_days
-from sim.scenario.schema import RapidResponse as RapidResponseSpec
+from sim.scenario.policies.rapid_response import RapidResponse as RapidResponseSpec
 
 if TYPE_CHECKING:
     from sim.model.buyer import Buyer

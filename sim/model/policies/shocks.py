@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 
 from sim.model.policies.base import PolicyRuntime, matches
 from sim.scenario.distributions import sample
-from sim.scenario.schema import DemandShock as DemandShockSpec
-from sim.scenario.schema import FacilityOutage, LaneClosure
-from sim.scenario.schema import RandomOutages as RandomOutagesSpec
+from sim.scenario.policies.demand_shock import DemandShock as DemandShockSpec
+from sim.scenario.policies.facility_outage import FacilityOutage
+from sim.scenario.policies.lane_closure import LaneClosure
+from sim.scenario.policies.random_outages import RandomOutages as RandomOutagesSpec
 
 if TYPE_CHECKING:
     from sim.model.buyer import DemandPoint

@@ -20,7 +20,7 @@ from sim.model.facility import Facility
 from sim.model.node import EPS, Node
 from sim.model.ordering import OrderingRule
 from sim.model.policies.periodic import Deliveries, Periodic
-from sim.scenario.schema import Stockpile as StockpileSpec
+from sim.scenario.policies.stockpile import Stockpile as StockpileSpec
 
 if TYPE_CHECKING:
     from sim.model.network import Network

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.model.policies.base import PolicyRuntime
-from sim.scenario.schema import Suspension as SuspensionSpec
+from sim.scenario.policies.suspension import Suspension as SuspensionSpec
 
 if TYPE_CHECKING:
     from sim.model.network import Network

@@ -13,7 +13,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.results.digest import BAND_VARIABLES, FlowKey, Layout, date32
+from sim.results.bands import FlowKey, flow_rows
+from sim.results.digest import BAND_VARIABLES, Layout, date32
 from sim.results.sketch import BandSketch
 
 ROW_GROUP = 1 << 17  # rows per row group of timeseries.parquet
@@ -85,26 +86,13 @@ def write_flows(flows: dict[FlowKey, np.ndarray], reps: int, start: dt.date, pat
     """Mean daily tonnes per origin country × destination country × commodity over `reps`
     replications (days with no flow in any replication omitted); rows sorted by date, then
     keys."""
-    keys = sorted(flows)
-    day_l, key_l, val_l = [], [], []
-    for i, k in enumerate(keys):
-        mean = flows[k] / max(reps, 1)
-        nz = np.flatnonzero(mean)
-        day_l.append(nz)
-        key_l.append(np.full(len(nz), i))
-        val_l.append(mean[nz])
-    day = np.concatenate(day_l) if keys else np.zeros(0, dtype=np.int64)
-    key = np.concatenate(key_l) if keys else np.zeros(0, dtype=np.int64)
-    val = np.concatenate(val_l) if keys else np.zeros(0)
-    order = np.lexsort((key, day))
-    day, key, val = day[order], key[order], val[order]
-    names = [np.array([k[j] for k in keys], dtype=object) for j in range(3)]
+    day, names, val = flow_rows(flows, reps)
     table = pa.table(
         {
             "date": date32(start, day),
-            "origin_country": pa.array(names[0][key] if keys else [], type=pa.string()),
-            "destination_country": pa.array(names[1][key] if keys else [], type=pa.string()),
-            "commodity": pa.array(names[2][key] if keys else [], type=pa.string()),
+            "origin_country": pa.array(names[0], type=pa.string()),
+            "destination_country": pa.array(names[1], type=pa.string()),
+            "commodity": pa.array(names[2], type=pa.string()),
             "flow_t": pa.array(val, type=pa.float64()),
         }
     )

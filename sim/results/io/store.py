@@ -30,7 +30,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.results.digest import BAND_VARIABLES, Digest, FlowKey, Layout, MonthlyKey
+from sim.results.bands import FlowKey, add_flows
+from sim.results.digest import BAND_VARIABLES, Digest, Layout, MonthlyKey
 from sim.results.io.atomic import replace_dir
 from sim.results.io.contract import (
     BANDS,
@@ -154,11 +155,7 @@ class RunStore:
             raise ValueError(f"replication {d.replication} folded out of order (want {expected})")
         self.busy = True
         self.sketch.add(d.values.reshape(-1))
-        for key, flow in d.flows.items():
-            if key in self.flows:
-                self.flows[key] += flow
-            else:
-                self.flows[key] = flow.astype(float)
+        add_flows(self.flows, d.flows)
         none = np.zeros(len(self.months))
         for mkey in d.monthly.keys() - self.monthly.keys():  # first seen: zero before
             self.monthly[mkey] = [none] * self.folded

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,9 @@ NEEDS = {
     "01_quickstart.py": ("export_control",),
     "02_suspension_what_if.py": FRAMEWORK,
     "03_funding_window.py": FRAMEWORK,
+    "04_workshop_page.py": FRAMEWORK,
 }
+WORKSHOP = "04_workshop_page.py"
 
 
 def missing_types(needed: tuple[str, ...]) -> list[str]:
@@ -33,9 +36,8 @@ def cell_timeout(base_s: float = 300.0) -> int:
     return int(base_s * min(6.0, max(1.0, load)))
 
 
-@pytest.mark.parametrize("name", sorted(NEEDS))
-@pytest.mark.slow
-def test_notebook_executes(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def execute(name: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Notebook `name` executed top to bottom on 3 replications (skipped without the extras)."""
     jupytext = pytest.importorskip("jupytext", reason="install the notebooks extra")
     from nbclient import NotebookClient
 
@@ -58,3 +60,28 @@ def test_notebook_executes(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     ]  # fmt: skip
     assert errors == []
     assert os.environ["MINSIM_NOTEBOOK_REPS"] == "3"
+    return nb
+
+
+@pytest.mark.parametrize("name", sorted(set(NEEDS) - {WORKSHOP}))
+@pytest.mark.slow
+def test_notebook_executes(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    execute(name, monkeypatch)
+
+
+@pytest.mark.slow
+def test_the_workshop_page_shows_in_a_notebook(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sim.workshop.app` in a cell renders the page as a Panel (Bokeh) view in the notebook,
+    and the replications it asked for all arrive."""
+    pytest.importorskip("panel", reason="install the workshop extra")
+    nb = execute(WORKSHOP, monkeypatch)
+    results = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+        if o.get("output_type") == "execute_result"
+    ]  # fmt: skip
+    assert any("application/vnd.holoviews_exec.v0+json" in o["data"] for o in results)
+    text = "".join(
+        o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+    )
+    assert "all replications in: True" in text
+    assert "suspension" in text.split("levers:")[1].splitlines()[0]

@@ -24,6 +24,7 @@ class Node:
 
     def __init__(self, network: Network, node_id: str, country: str) -> None:
         self.network = network
+        self.env = network.ctx.env
         self.id = node_id
         self.country = country
         self.stocks: dict[str, Stock] = {}

@@ -72,10 +72,10 @@ class Node:
         queue = self.backlog.get(commodity)
         if not queue or not self.can_ship():
             return
-        stock = self.stock(commodity)
+        stock = self.stocks.get(commodity) or self.stock(commodity)
         net = self.network
         gated = net.gated
-        now = net.ctx.env.now
+        now = self.env.now
         refused: list[Node] = []
         total = 0.0
         for order in queue:

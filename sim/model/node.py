@@ -61,8 +61,12 @@ class Node:
         return True
 
     def take_order(self, order: Order) -> None:
-        self.backlog.setdefault(order.commodity, deque()).append(order)
-        self.fill(order.commodity)
+        c = order.commodity
+        queue = self.backlog.get(c)
+        if queue is None:
+            queue = self.backlog[c] = deque()
+        queue.append(order)
+        self.fill(c)
 
     def fill(self, commodity: str) -> None:
         """Ship open orders for `commodity` as far as stock allows: all of them when the stock

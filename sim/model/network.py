@@ -125,7 +125,10 @@ class Network:
         allowed = math.inf
         if not self._gates:
             return allowed
-        for gate in self.gates_on(supplier, buyer, commodity):
+        gates = self._gates_on.get((supplier, buyer, commodity))
+        if gates is None:
+            gates = self.gates_on(supplier, buyer, commodity)
+        for gate in gates:
             if gate.active:
                 allowed = min(allowed, gate.allowance(supplier, buyer, commodity))
         return allowed

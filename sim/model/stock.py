@@ -16,7 +16,9 @@ def blend(a: Origin, qa: float, b: Origin, qb: float) -> Origin:
         return dict(b)
     if qb <= 0:
         return dict(a)
-    out: Origin = {k: v * qa / total for k, v in a.items()}
+    out: Origin = {}
+    for k, v in a.items():
+        out[k] = v * qa / total
     for k, v in b.items():
         out[k] = out.get(k, 0.0) + v * qb / total
     return out

@@ -131,7 +131,11 @@ class Node:
     # --- buying --------------------------------------------------------------------------
     def receive(self, load: Load) -> None:
         """A shipment (or one load of one) arrives: stock up, on-order down."""
-        self.book_receipt(self.stock(load.commodity), load)
+        c, q = load.commodity, load.quantity  # as `book_receipt`, inline
+        self.stock(c).receive(q, load.origin)
+        self.on_order[c] -= q
+        received = self.received
+        received[c] = received.get(c, 0.0) + q
 
     def book_receipt(self, stock: Stock, load: Load) -> None:
         """Book `load` into `stock` (of its commodity) and off the on-order book."""

@@ -72,7 +72,8 @@ class DemandPoint:
         stock = self.stock
         need = self.rate * dt
         if stock.level >= need:
-            stock.consume(need)
+            stock.level -= need  # stock.consume(need), inline
+            stock.consumed += need
         else:
             have = max(stock.level, 0.0)
             if have > 0:
@@ -133,12 +134,17 @@ class Buyer(Node):
 
     def receive(self, load: Load) -> None:
         """A load arrives: demand accounted up to now, then stock up and on-order down."""
-        point = self.points[load.commodity]
-        point.advance(float(self.network.ctx.env.now))
-        self.book_receipt(point.stock, load)
+        c, q = load.commodity, load.quantity
+        point = self.points[c]
+        point.advance(float(self.env.now))
+        stock = point.stock
+        stock.receive(q, load.origin)  # as `book_receipt`, inline
+        self.on_order[c] -= q
+        received = self.received
+        received[c] = received.get(c, 0.0) + q
         last = point.last
-        point.arrivals.add((last, load.quantity))
-        point.trace.add((last, point.cum_demand, point.cum_shortage, point.stock.level))
+        point.arrivals.values += (last, q)
+        point.trace.rows.values += (last, point.cum_demand, point.cum_shortage, stock.level)
 
     def process(self) -> Generator[Any, Any, None]:
         env = self.network.ctx.env

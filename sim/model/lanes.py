@@ -144,31 +144,32 @@ class Lane:
             self.departures.add((start, shipment.quantity))
             self.commodities.append(shipment.commodity)
             return
-        times = self._load_times(start, span, n)
-        q = shipment.quantity / n
-        landing, carry = self._on_landing, self.in_transit.add
-        departures: list[float] = []
-        last = len(times) - 1
-        for i, (t, transit) in enumerate(zip(times, self.transit_times(len(times)), strict=True)):
-            # the loads booked to leave after the run leave as one: on the lane at the end
-            load_q = shipment.quantity * (n - i) / n if i == last and t >= self.end else q
-            arrival = t + transit
-            shipment.arrival = max(shipment.arrival, arrival)
-            carry(Load(env, shipment, load_q, arrival, landing))
-            departures += (t, load_q)
-        self.departures.values += departures
-        self.commodities += [shipment.commodity] * len(times)
-
-    def _load_times(self, start: float, span: float, n: int) -> list[float]:
-        """Departure times of `n` loads spread over `span` days from `start`, up to the first
-        at or after the end of the run."""
-        times: list[float] = []
+        quantity = shipment.quantity
+        end = self.end
+        times: list[float] = []  # departures, up to the first at or after the end of the run
         for i in range(n):
             t = start + i * span / n
             times.append(t)
-            if t >= self.end:
+            if t >= end:
                 break
-        return times
+        k = len(times)
+        transits = self.transit_times(k)
+        q = quantity / n
+        landing, carry = self._on_landing, self.in_transit.add
+        departures = self.departures.values
+        last = k - 1
+        latest = shipment.arrival
+        for i in range(k):
+            t = times[i]
+            # the loads booked to leave after the run leave as one: on the lane at the end
+            load_q = quantity * (n - i) / n if i == last and t >= end else q
+            arrival = t + transits[i]
+            if arrival > latest:
+                latest = arrival
+            carry(Load(env, shipment, load_q, arrival, landing))
+            departures += (t, load_q)
+        shipment.arrival = latest
+        self.commodities += [shipment.commodity] * k
 
     def _carry(self, load: Load) -> None:
         """`load` is all of its shipment: the lane counts the shipment in transit."""
@@ -184,7 +185,7 @@ class Lane:
         self.in_transit.discard(load.whole or load)
         q = load.quantity
         self.delivered += q
-        self.arrivals.add((load.arrival, q))
+        self.arrivals.values += (load.arrival, q)
         self.arrival_commodities.append(load.commodity)
         self.destination.receive(load)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Generator
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -107,8 +108,10 @@ class Quote:
         waiting = 0.0
         total = 0.0
         for node in self.consumers:
-            total += node.stock(c).received
-            waiting += held.get((node.id, c), 0.0)
+            stock = node.stocks.get(c)
+            total += (stock if stock is not None else node.stock(c)).received
+            if held:
+                waiting += held.get((node.id, c), 0.0)
             sourcing = node.sourcing.get(c)
             if sourcing is None:
                 continue
@@ -203,10 +206,12 @@ class Market:
         now = float(self.network.ctx.env.now)
         before = now - self.terms.unmet_after
         out: dict[tuple[str, str], float] = {}
+        # taken into custody in time order: the shipments held long enough come first
         for s, since in self.network.custody.since.items():
-            if since < before:
-                key = (s.buyer.id, s.commodity)
-                out[key] = out.get(key, 0.0) + s.quantity
+            if since >= before:
+                break
+            key = (s.buyer.id, s.commodity)
+            out[key] = out.get(key, 0.0) + s.quantity
         return out
 
     def step(self, now: float) -> None:
@@ -281,14 +286,12 @@ def feed_cut(network: Network, fac: Facility, now: float) -> bool:
         sourcing = fac.sourcing.get(commodity)
         if per <= 0.0 or sourcing is None:
             continue
-        suppliers = [
-            *sourcing.preferred,
-            *(a for a in sourcing.alternates if a in sourcing.qualified),
-        ]
-        if not any(
-            s.can_ship() and s.available(now) and network.admits(s, fac, commodity)
-            for s in suppliers
-        ):
+        qualified = sourcing.qualified
+        allowance = network.allowance
+        for s in chain(sourcing.preferred, [a for a in sourcing.alternates if a in qualified]):
+            if s.can_ship() and s.available(now) and allowance(s, fac, commodity) > 0.0:
+                break  # as `network.admits`
+        else:
             return True
     return False
 

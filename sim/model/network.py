@@ -87,11 +87,16 @@ class Network:
         """Dispatch step: an active policy may take the shipment into `custody` (e.g. a licence
         queue); otherwise it leaves on its lane."""
         s = shipment
-        for policy in _acting(
-            self._interceptors, self._interceptors_on, s.supplier, s.buyer, s.commodity
-        ):
-            if policy.active and policy.id not in shipment.cleared and policy.intercept(shipment):
-                return
+        if self._interceptors:
+            for policy in _acting(
+                self._interceptors, self._interceptors_on, s.supplier, s.buyer, s.commodity
+            ):
+                if (
+                    policy.active
+                    and policy.id not in shipment.cleared
+                    and policy.intercept(shipment)
+                ):
+                    return
         self.lane(shipment.supplier, shipment.buyer).dispatch(self.ctx, shipment)
 
     def deliver(self, supplier: Node, buyer: Node, commodity: str, qty: float) -> Shipment:
@@ -120,7 +125,10 @@ class Network:
         allowed = math.inf
         if not self._gates:
             return allowed
-        for gate in self.gates_on(supplier, buyer, commodity):
+        gates = self._gates_on.get((supplier, buyer, commodity))
+        if gates is None:
+            gates = self.gates_on(supplier, buyer, commodity)
+        for gate in gates:
             if gate.active:
                 allowed = min(allowed, gate.allowance(supplier, buyer, commodity))
         return allowed

@@ -24,6 +24,7 @@ class Node:
 
     def __init__(self, network: Network, node_id: str, country: str) -> None:
         self.network = network
+        self.env = network.ctx.env
         self.id = node_id
         self.country = country
         self.stocks: dict[str, Stock] = {}
@@ -60,8 +61,12 @@ class Node:
         return True
 
     def take_order(self, order: Order) -> None:
-        self.backlog.setdefault(order.commodity, deque()).append(order)
-        self.fill(order.commodity)
+        c = order.commodity
+        queue = self.backlog.get(c)
+        if queue is None:
+            queue = self.backlog[c] = deque()
+        queue.append(order)
+        self.fill(c)
 
     def fill(self, commodity: str) -> None:
         """Ship open orders for `commodity` as far as stock allows: all of them when the stock
@@ -71,10 +76,10 @@ class Node:
         queue = self.backlog.get(commodity)
         if not queue or not self.can_ship():
             return
-        stock = self.stock(commodity)
+        stock = self.stocks.get(commodity) or self.stock(commodity)
         net = self.network
         gated = net.gated
-        now = net.ctx.env.now
+        now = self.env.now
         refused: list[Node] = []
         total = 0.0
         for order in queue:
@@ -126,7 +131,11 @@ class Node:
     # --- buying --------------------------------------------------------------------------
     def receive(self, load: Load) -> None:
         """A shipment (or one load of one) arrives: stock up, on-order down."""
-        self.book_receipt(self.stock(load.commodity), load)
+        c, q = load.commodity, load.quantity  # as `book_receipt`, inline
+        self.stock(c).receive(q, load.origin)
+        self.on_order[c] -= q
+        received = self.received
+        received[c] = received.get(c, 0.0) + q
 
     def book_receipt(self, stock: Stock, load: Load) -> None:
         """Book `load` into `stock` (of its commodity) and off the on-order book."""

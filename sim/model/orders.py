@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from heapq import heappush
 from typing import TYPE_CHECKING, Any
 
-from simpy.events import Event
+from simpy.events import NORMAL, Event
 
 from sim.model.stock import Origin
 
@@ -73,7 +74,8 @@ class Load(Event):
         self.origin = shipment.origin
         self.quantity = quantity
         self.arrival = arrival
-        env.schedule(self, delay=arrival - env.now)
+        now = env._now  # env.schedule(self, delay=arrival - env.now), without the two calls
+        heappush(env._queue, (now + (arrival - now), NORMAL, next(env._eid), self))
 
     @property
     def buyer(self) -> Node:

@@ -47,6 +47,11 @@ class Sourcing:
     failing_until: dict[Node, float] = field(default_factory=dict)
     open_orders: dict[Node, list[Order]] = field(default_factory=dict)
 
+    # the weights while no supplier has ever failed and every preferred one is online, for
+    # the `preferred` dict they were computed from (funding policies replace it)
+    _steady: dict[Node, float] | None = field(default=None, init=False, repr=False)
+    _steady_of: dict[Node, float] | None = field(default=None, init=False, repr=False)
+
     def __post_init__(self) -> None:
         total = sum(self.preferred.values())
         self.preferred = {s: w / total for s, w in self.preferred.items()}
@@ -84,7 +89,22 @@ class Sourcing:
         return True
 
     def weights(self, now: float) -> dict[Node, float]:
-        """Share of a new order for each supplier, given who is failing now."""
+        """Share of a new order for each supplier, given who is failing now (the dict may be
+        shared between calls: read it, do not change it).
+
+        With split by shares, no price elasticity, no supplier ever marked failing and every
+        preferred supplier online (online stays online), the weights depend on `preferred`
+        alone: they are computed once per `preferred` dict."""
+        steady = (
+            not self.failing_until
+            and self.split == "shares"
+            and not (self.price_elasticity > 0.0 and self.price is not None)
+        )
+        if steady:
+            if self._steady_of is self.preferred and self._steady is not None:
+                return self._steady
+            if not all(s.available(now) for s in self.preferred):
+                steady = False
         failing = {s for s, t in self.failing_until.items() if t > now}
         weights = {s: w for s, w in self.preferred.items() if s not in failing and s.available(now)}
         lost = sum(w for s, w in self.preferred.items() if s in failing)
@@ -103,5 +123,9 @@ class Sourcing:
             weights = {s: w * price(s, now) ** -eta for s, w in weights.items()}
         total = sum(weights.values())
         if total <= 0:  # nobody else can ship: keep asking the preferred suppliers
-            return dict(self.preferred)
-        return {s: w / total for s, w in weights.items()}
+            out = dict(self.preferred)
+        else:
+            out = {s: w / total for s, w in weights.items()}
+        if steady:
+            self._steady, self._steady_of = out, self.preferred
+        return out

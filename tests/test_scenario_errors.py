@@ -368,3 +368,72 @@ def test_load_raises_with_all_problems(tmp_path) -> None:
         load(path)
     assert [p.path for p in info.value.problems] == ["seed", "name"]
     assert info.value.problems[0] == Problem(str(path), 2, "seed", "must be >= 0 (got -1)")
+
+
+# Broken inputs of a new user that validation once let through (or reported without a word).
+NEW_USER_CASES = [
+    # (text after `extends: tiny.yaml`, expected problem at line 2 onwards of the child)
+    (
+        "stages: ['my stage', mine, magnet]\n",
+        ["2 › stages.0: expected an id: a letter, then letters, digits, _ or - (got 'my stage')"],
+    ),
+    (
+        "commodities:\n  NdPr_oxide: {basket: {}}\n",
+        ["3 › commodities.NdPr_oxide.basket: needs at least 1 entry (got 0)"],
+    ),
+    (
+        "buyers:\n  auto:\n    ordering: {rule: s_S, reorder_point_t: 500, order_up_to_t: 100}\n",
+        ["4 › buyers.auto.ordering: order_up_to_t (100) must be at least reorder_point_t (500)"],
+    ),
+    (
+        "horizon: {end: 3025-01-01}\n",
+        [
+            "2 › horizon.end: 3025-01-01 is 365,242 days after start (2025-01-01), more than "
+            "100 years (36,500 days)"
+        ],
+    ),
+    (
+        "facilities:\n  magnets:\n    sourcing:\n"
+        "      NdFeB_magnet: {suppliers: {mine: 1}, alternates: [magnets]}\n",
+        [
+            "5 › facilities.magnets.sourcing.NdFeB_magnet.suppliers.mine: facility 'mine' does "
+            "not make 'NdFeB_magnet'; it makes: NdPr_oxide",
+            "5 › facilities.magnets.sourcing.NdFeB_magnet.alternates.0: 'magnets' cannot supply "
+            "itself: buy 'NdFeB_magnet' from another facility",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NEW_USER_CASES, ids=[c[0] for c in NEW_USER_CASES])
+def test_new_user_mistakes(tmp_path, capsys, text, expected) -> None:
+    path = child_of_tiny(tmp_path, text)
+    assert problems(capsys, str(path)) == [f"{path}:{line}" for line in expected]
+
+
+def test_a_facility_buying_its_own_output_is_refused(tmp_path, capsys) -> None:
+    path = write(
+        tmp_path,
+        "own.yaml",
+        TINY.read_text()
+        .replace(
+            "      NdPr_oxide:\n        suppliers: {mine: 1.0}\n",
+            "      NdPr_oxide:\n        suppliers: {mine: 1.0}\n"
+            "      NdFeB_magnet:\n        suppliers: {magnets: 1.0}\n",
+        )
+        .replace("inputs: {NdPr_oxide: 0.3}", "inputs: {NdPr_oxide: 0.3, NdFeB_magnet: 0.5}"),
+    )
+    assert problems(capsys, str(path)) == [
+        f"{path}:34 › facilities.magnets.sourcing.NdFeB_magnet.suppliers.magnets: 'magnets' "
+        "cannot supply itself: buy 'NdFeB_magnet' from another facility"
+    ]
+
+
+def test_a_sourcing_entry_without_suppliers_is_refused(tmp_path, capsys) -> None:
+    path = write(
+        tmp_path, "none.yaml", TINY.read_text().replace("suppliers: {mine: 1.0}", "suppliers: {}")
+    )
+    assert problems(capsys, str(path)) == [
+        f"{path}:32 › facilities.magnets.sourcing.NdPr_oxide.suppliers: needs at least 1 entry "
+        "(got 0)"
+    ]

@@ -41,9 +41,14 @@ def duplicate_ids(doc: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
 
 
 def check_structure(scenario: Scenario) -> list[tuple[str, str]]:
-    """Every recipe input and every demand has a sourcing entry to buy it from; every capacity
-    is of something the facility makes."""
-    return [*_facility_inputs(scenario), *_capacities(scenario), *_demands(scenario)]
+    """Every recipe input and every demand has a sourcing entry to buy it from, and no facility
+    from itself; every capacity is of something the facility makes."""
+    return [
+        *_facility_inputs(scenario),
+        *_own_supplier(scenario),
+        *_capacities(scenario),
+        *_demands(scenario),
+    ]
 
 
 def _facilities(s: Scenario) -> Iterator[tuple[str, Facility]]:
@@ -65,6 +70,19 @@ def _facility_inputs(s: Scenario) -> Found:
                     f"nothing supplies input '{cid}': add `sourcing: {{{cid}: {{suppliers: ...}}}}`"
                     f" (sourcing has: {known(sorted(fac.sourcing))})",
                 )
+
+
+def _own_supplier(s: Scenario) -> Found:
+    """A facility does not buy from itself (it would wait for its own output to make it)."""
+    for fid, fac in s.facilities.items():
+        for cid, src in fac.sourcing.items():
+            for key, names in (("suppliers", list(src.suppliers)), ("alternates", src.alternates)):
+                if fid in names:
+                    at = f"{key}.{fid}" if key == "suppliers" else f"{key}.{names.index(fid)}"
+                    yield (
+                        f"facilities.{fid}.sourcing.{cid}.{at}",
+                        f"'{fid}' cannot supply itself: buy '{cid}' from another facility",
+                    )
 
 
 def _capacities(s: Scenario) -> Found:

@@ -386,6 +386,22 @@ NEW_USER_CASES = [
         ["4 › buyers.auto.ordering: order_up_to_t (100) must be at least reorder_point_t (500)"],
     ),
     (
+        "risk: {lost_value: {automotive: {usd_per_t: .inf, source: x}}}\n",
+        ["2 › risk.lost_value.automotive.usd_per_t: expected a finite number (got inf)"],
+    ),
+    (
+        "risk: {lost_value: {automotive: {usd_per_t: 1.0e+300, source: x}}}\n",
+        ["2 › risk.lost_value.automotive.usd_per_t: must be <= 10000000000000 (got 1e+300)"],
+    ),
+    ("risk: {thresholds_pct: [5, 5]}\n", ["2 › risk: thresholds_pct lists 5.0 more than once"]),
+    (
+        "risk: {by: [2020-01-01]}\n",
+        [
+            "2 › risk.by.0: 2020-01-01 is not after the horizon's start (2025-01-01): no window "
+            "ends by it"
+        ],
+    ),
+    (
         "horizon: {end: 3025-01-01}\n",
         [
             "2 › horizon.end: 3025-01-01 is 365,242 days after start (2025-01-01), more than "

@@ -16,12 +16,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.cli.arguments import (
+    MAX_REPS,
+    ArgumentProblem,
     add_out,
     add_quiet,
     add_seed,
     add_selection,
     add_set,
     add_workers,
+    check_out,
+    check_run_dir,
     dates,
     fraction,
     int_at_least,
@@ -88,12 +92,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _failure(exc: Exception, debug: bool) -> _Output:
-    """What `main` says of an exception: scenario problems, a locked output directory and a
-    selection naming no buyer exit 2; anything else is a one-line error (exit 1)."""
+    """What `main` says of an exception: scenario problems, arguments that cannot work, a
+    locked output directory and a selection naming no buyer exit 2; anything else is a one-line
+    error (exit 1)."""
     from sim.results.io.lock import OutputLocked
     from sim.results.selection import SelectionError
+    from sim.runner.sensitivity import InputError
     from sim.scenario.errors import ScenarioError
 
+    if isinstance(exc, ArgumentProblem | InputError):
+        return _Output(EXIT_PROBLEMS, err=[f"error: {exc}"])
     if isinstance(exc, ScenarioError):
         return _Output(EXIT_PROBLEMS, err=[p.format() for p in exc.problems])
     if isinstance(exc, OutputLocked):
@@ -129,7 +137,7 @@ def _list(args: argparse.Namespace, argv: list[str]) -> _Output:
     from sim.scenario.catalog import catalog
 
     if not args.dir.is_dir():
-        return _Output(EXIT_ERROR, err=[f"error: {args.dir}: not a directory"])
+        return _Output(EXIT_PROBLEMS, err=[f"error: {args.dir}: not a directory"])
     result = _Output()
     for e in catalog(args.dir):
         if e.problems:
@@ -153,6 +161,8 @@ def _schema(args: argparse.Namespace, argv: list[str]) -> _Output:
     text = json_schema_text()
     if args.out is None:
         return _Output(out=[text.removesuffix("\n")])
+    if args.out.is_dir():
+        raise ArgumentProblem(f"--out {args.out}: is a directory; name the file to write")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     return _Output(out=[f"wrote {args.out}"])
@@ -164,6 +174,7 @@ def _run(args: argparse.Namespace, argv: list[str]) -> _Output:
     from sim.scenario.loader import load
 
     selection = _selection(args)
+    check_out(args.out)
     if not selection.everything and args.scenario is not None:  # check before a long run
         selection.check(scenario_groups(load(args.scenario, args.set).scenario))
     progress = None if args.quiet or not sys.stderr.isatty() else _ProgressBar()
@@ -202,6 +213,7 @@ def _risk(args: argparse.Namespace, argv: list[str]) -> _Output:
     from sim.results.io.risk import run_risk, write_risk
     from sim.results.risk import most_exposed
 
+    check_run_dir(args.dir)
     table = run_risk(
         args.dir,
         thresholds_pct=args.thresholds,
@@ -233,6 +245,9 @@ def _compare(args: argparse.Namespace, argv: list[str]) -> _Output:
     from sim.report import build_report
     from sim.runner.compare import compare
 
+    if len(args.scenarios) < 2:
+        raise ArgumentProblem("compare needs at least two scenarios")
+    check_out(args.out)
     started = dt.datetime.now(dt.UTC)
     comp = compare(args.scenarios, reps=args.reps, seed=args.seed, sets=args.set)
     out_dir = args.out or Path("runs") / ("compare-" + "-vs-".join(comp.labels))
@@ -253,8 +268,11 @@ def _sweep(args: argparse.Namespace, argv: list[str]) -> _Output:
     for text in args.vary:
         key, sep, values = text.partition("=")
         if not sep or not key.strip() or not values.strip():
-            raise ValueError(f"--vary expects KEY=V1,V2,... (got {text!r})")
+            raise ArgumentProblem(f"--vary expects KEY=V1,V2,... (got {text!r})")
+        if key.strip() in vary:
+            raise ArgumentProblem(f"--vary {key.strip()} is given twice: list its values once")
         vary[key.strip()] = [v.strip() for v in values.split(",")]
+    check_out(args.out)
     sw = sweep(args.scenario, vary, grid=args.grid, reps=args.reps, seed=args.seed, sets=args.set)
     out_dir = args.out or Path("runs") / f"sweep-{sw.base.scenario.name}"
     sw.write(out_dir, ["minsim", *argv], started)
@@ -275,6 +293,7 @@ def _sensitivity(args: argparse.Namespace, argv: list[str]) -> _Output:
     from sim.runner.sensitivity import sensitivity, write_sensitivity
     from sim.scenario.loader import load
 
+    check_out(args.out)
     started = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
     loaded = load(args.scenario, args.set)
@@ -328,6 +347,7 @@ def _sensitivity(args: argparse.Namespace, argv: list[str]) -> _Output:
 def _report(args: argparse.Namespace, argv: list[str]) -> _Output:
     from sim.report import build_report
 
+    check_run_dir(args.dir)
     path = build_report(args.dir, _selection(args))
     return _Output(out=[] if args.quiet else [f"wrote {path}"])
 
@@ -503,7 +523,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--reps",
-        type=int_at_least(1),
+        type=int_at_least(1, MAX_REPS),
         default=1,
         metavar="R",
         help="replications per design point, the same at every point (default 1)",
@@ -547,7 +567,9 @@ def _parser() -> argparse.ArgumentParser:
         "--thresholds", type=percents, metavar="X,...", help="shortage thresholds, %% of demand"
     )
     p.add_argument("--by", type=dates, metavar="DATE,...", help="dates T, e.g. 2026-12-31")
-    p.add_argument("--window", type=int_at_least(1), metavar="DAYS", help="window length, days")
+    p.add_argument(
+        "--window", type=int_at_least(1, 36_500), metavar="DAYS", help="window length, days"
+    )
     p.add_argument("--level", type=fraction("0.95"), metavar="A", help="CVaR level (default 0.95)")
     p.add_argument(
         "--top", type=int_at_least(1), default=5, metavar="N", help="rows printed per grouping"
@@ -579,7 +601,11 @@ def _parser() -> argparse.ArgumentParser:
         help="which case to run (default all)",
     )
     p.add_argument(
-        "--reps", type=int_at_least(1), default=20, metavar="N", help="replications (default 20)"
+        "--reps",
+        type=int_at_least(1, MAX_REPS),
+        default=20,
+        metavar="N",
+        help="replications (default 20)",
     )
     add_seed(p)
     p.set_defaults(command=_backtest)
@@ -591,7 +617,7 @@ def _parser() -> argparse.ArgumentParser:
 def _add_run_options(p: argparse.ArgumentParser, default_out: str, reps: int = 20) -> None:
     p.add_argument(
         "--reps",
-        type=int_at_least(1),
+        type=int_at_least(1, MAX_REPS),
         default=reps,
         metavar="N",
         help=f"replications per scenario (default {reps})",

@@ -386,6 +386,20 @@ NEW_USER_CASES = [
         ["4 › buyers.auto.ordering: order_up_to_t (100) must be at least reorder_point_t (500)"],
     ),
     (
+        "buyers:\n  auto:\n    inventory: {NdPr_oxide: 5}\n",
+        [
+            "4 › buyers.auto.inventory.NdPr_oxide: an initial stock of 'NdPr_oxide', which the "
+            "buyer does not demand; it demands: NdFeB_magnet"
+        ],
+    ),
+    (
+        "facilities:\n  mine:\n    inventory: {NdFeB_magnet: 5}\n",
+        [
+            "4 › facilities.mine.inventory.NdFeB_magnet: an initial stock of 'NdFeB_magnet', "
+            "which the facility neither uses nor makes; it uses or makes: NdPr_oxide"
+        ],
+    ),
+    (
         "risk: {lost_value: {automotive: {usd_per_t: .inf, source: x}}}\n",
         ["2 › risk.lost_value.automotive.usd_per_t: expected a finite number (got inf)"],
     ),

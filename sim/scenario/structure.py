@@ -9,7 +9,7 @@ scenario.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterable, Iterator
 from typing import Any
 
 from sim.scenario.paths import BY_ID
@@ -42,11 +42,13 @@ def duplicate_ids(doc: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
 
 def check_structure(scenario: Scenario) -> list[tuple[str, str]]:
     """Every recipe input and every demand has a sourcing entry to buy it from, and no facility
-    from itself; every capacity is of something the facility makes."""
+    from itself; every capacity is of something the facility makes, every initial stock of
+    something the node uses or makes."""
     return [
         *_facility_inputs(scenario),
         *_own_supplier(scenario),
         *_capacities(scenario),
+        *_stocks(scenario),
         *_demands(scenario),
     ]
 
@@ -95,6 +97,25 @@ def _capacities(s: Scenario) -> Found:
                     f"a capacity of '{cid}', which the recipe does not make; it makes: "
                     f"{known(sorted(made))}",
                 )
+
+
+def _stocks(s: Scenario) -> Found:
+    """Initial stock is of something the node uses or makes (other stock would sit unused)."""
+    for path, fac in _facilities(s):
+        held = set(fac.recipe.inputs) | set(fac.capacity) | (_made_per_activity(s, fac) or set())
+        what = f"which the facility neither uses nor makes; it uses or makes: {known(sorted(held))}"
+        yield from _unlisted(s, f"{path}.inventory", fac.inventory, held, what)
+    for bid, buyer in s.buyers.items():
+        what = f"which the buyer does not demand; it demands: {known(sorted(buyer.demand))}"
+        yield from _unlisted(s, f"buyers.{bid}.inventory", buyer.inventory, buyer.demand, what)
+
+
+def _unlisted(
+    s: Scenario, path: str, stock: Iterable[str], held: Container[str], what: str
+) -> Found:
+    for cid in stock:
+        if cid in s.commodities and cid not in held:
+            yield f"{path}.{cid}", f"an initial stock of '{cid}', {what}"
 
 
 def _made_per_activity(s: Scenario, fac: Facility) -> set[str] | None:

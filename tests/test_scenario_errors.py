@@ -400,6 +400,21 @@ NEW_USER_CASES = [
         ],
     ),
     (
+        "prices: {commodities: [NdPr_oxide, NdPr_oxide]}\n",
+        ["2 › prices.commodities.1: 'NdPr_oxide' is listed twice"],
+    ),
+    (
+        "prices: {commodities: [NdFeB_magnet], reference_usd_per_kg: {NdPr_oxide: 5}}\n",
+        [
+            "2 › prices.reference_usd_per_kg.NdPr_oxide: a reference price of 'NdPr_oxide', "
+            "which prices.commodities does not list: add it there, or remove the price"
+        ],
+    ),
+    (
+        "buyers:\n  auto:\n    sourcing:\n      NdFeB_magnet: {alternates: [magnets, magnets]}\n",
+        ["5 › buyers.auto.sourcing.NdFeB_magnet.alternates.1: 'magnets' is listed twice"],
+    ),
+    (
         "risk: {lost_value: {automotive: {usd_per_t: .inf, source: x}}}\n",
         ["2 › risk.lost_value.automotive.usd_per_t: expected a finite number (got inf)"],
     ),

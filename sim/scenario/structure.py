@@ -13,7 +13,7 @@ from collections.abc import Container, Iterable, Iterator
 from typing import Any
 
 from sim.scenario.paths import BY_ID
-from sim.scenario.schema import Facility, FundingWindow, Scenario
+from sim.scenario.schema import Buyer, Facility, FundingWindow, Scenario
 from sim.scenario.text import known
 
 Found = Iterator[tuple[str, str]]
@@ -50,6 +50,8 @@ def check_structure(scenario: Scenario) -> list[tuple[str, str]]:
         *_capacities(scenario),
         *_stocks(scenario),
         *_demands(scenario),
+        *_alternates(scenario),
+        *_prices(scenario),
     ]
 
 
@@ -137,3 +139,33 @@ def _demands(s: Scenario) -> Found:
                     f"no supplier for demand '{cid}': add `sourcing: {{{cid}: {{suppliers: ...}}}}`"
                     f" (sourcing has: {known(sorted(buyer.sourcing))})",
                 )
+
+
+def _alternates(s: Scenario) -> Found:
+    """An alternate is listed once (one that is also a preferred supplier is allowed: the
+    shipped scenarios have such)."""
+    nodes: list[tuple[str, Facility | Buyer]] = [*_facilities(s)]
+    nodes += [(f"buyers.{bid}", b) for bid, b in s.buyers.items()]
+    for path, node in nodes:
+        for cid, src in node.sourcing.items():
+            for i, alt in enumerate(src.alternates):
+                if alt in src.alternates[:i]:
+                    yield f"{path}.sourcing.{cid}.alternates.{i}", f"'{alt}' is listed twice"
+
+
+def _prices(s: Scenario) -> Found:
+    """`prices.commodities` lists each commodity once, and every reference price is of one it
+    lists (others would never be used)."""
+    if s.prices is None or s.prices.commodities is None:
+        return
+    listed = s.prices.commodities
+    for j, cid in enumerate(listed):
+        if cid in listed[:j]:
+            yield f"prices.commodities.{j}", f"'{cid}' is listed twice"
+    for cid in s.prices.reference_usd_per_kg:
+        if cid in s.commodities and cid not in listed:
+            yield (
+                f"prices.reference_usd_per_kg.{cid}",
+                f"a reference price of '{cid}', which prices.commodities does not list: add it "
+                "there, or remove the price",
+            )

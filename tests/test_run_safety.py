@@ -189,6 +189,12 @@ def _refusals(tmp: Path) -> list[tuple[list[str], str]]:
         (["compare", s, s, "--reps", "1", "--out", s], f"error: --out {s}: is a file, not a "),
         (["sweep", s, "--vary", "seed=1", "--vary", "seed=2"], "error: --vary seed is given twice"),
         (["sensitivity", s, "--out", s], f"error: --out {s}: is a file, not a directory; name"),
+        (
+            ["sensitivity", s, "--method", "sobol", "--samples", "3"],
+            "error: --samples: Sobol' needs a power of 2, e.g. 64 (got 3)",
+        ),
+        (["sensitivity", s, "--inputs", "seed", "seed"], "error: --inputs lists seed more than "),
+        (["sweep", s, "--vary", "seed=1,1"], "error: --vary seed: a value is given twice"),
         (["run", *short], "error: give a SCENARIO file (or --resume DIR)"),
         (
             ["run", "--resume", str(tmp / "notes")],
@@ -226,6 +232,7 @@ def test_arguments_that_cannot_work_exit_2_and_touch_nothing(tmp_path, capsys) -
         ["workshop", str(TINY), "--port", "70000"],
         ["workshop", str(TINY), "--reps", "0"],
         ["risk", ".", "--window", "100000"],
+        ["sensitivity", str(TINY), "--samples", "100000000"],
     ],
 )
 def test_typo_magnitudes_in_arguments_are_usage_errors(capsys, argv) -> None:

@@ -272,6 +272,8 @@ def _sweep(args: argparse.Namespace, argv: list[str]) -> _Output:
         if key.strip() in vary:
             raise ArgumentProblem(f"--vary {key.strip()} is given twice: list its values once")
         vary[key.strip()] = [v.strip() for v in values.split(",")]
+        if len(set(vary[key.strip()])) < len(vary[key.strip()]):
+            raise ArgumentProblem(f"--vary {key.strip()}: a value is given twice (got {values!r})")
     check_out(args.out)
     sw = sweep(args.scenario, vary, grid=args.grid, reps=args.reps, seed=args.seed, sets=args.set)
     out_dir = args.out or Path("runs") / f"sweep-{sw.base.scenario.name}"
@@ -293,6 +295,12 @@ def _sensitivity(args: argparse.Namespace, argv: list[str]) -> _Output:
     from sim.runner.sensitivity import sensitivity, write_sensitivity
     from sim.scenario.loader import load
 
+    samples = args.samples
+    if args.method == "sobol" and samples is not None and samples & (samples - 1):
+        raise ArgumentProblem(f"--samples: Sobol' needs a power of 2, e.g. 64 (got {samples})")
+    twice = sorted({k for k in args.inputs or () if list(args.inputs).count(k) > 1})
+    if twice:
+        raise ArgumentProblem(f"--inputs lists {', '.join(twice)} more than once")
     check_out(args.out)
     started = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
@@ -506,7 +514,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--method", choices=("sobol", "morris"), default="morris", help="default morris")
     p.add_argument(
         "--samples",
-        type=int_at_least(2),
+        type=int_at_least(2, 65_536),
         metavar="N",
         help="Sobol': base samples N (a power of 2; N × (inputs + 2) points, default 64); "
         "Morris: trajectories (N × (inputs + 1) points, default 10)",

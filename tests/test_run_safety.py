@@ -238,3 +238,13 @@ def test_arguments_that_cannot_work_exit_2_and_touch_nothing(tmp_path, capsys) -
 def test_typo_magnitudes_in_arguments_are_usage_errors(capsys, argv) -> None:
     code, _, err = cli(capsys, *argv)
     assert code == 2 and ("must be <=" in err[-1] or "must be >=" in err[-1]), err
+
+
+def test_run_to_dir_does_not_replace_a_directory_of_other_files(tmp_path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "mine.txt").write_text("keep me\n")
+    scenario = sim.load_scenario(TINY).model_copy(update={"policies": []})
+    with pytest.raises(FileExistsError, match="is not an output directory"):
+        run_to_dir(scenario, notes, reps=1, workers=1, figures="none")
+    assert (notes / "mine.txt").read_text() == "keep me\n"

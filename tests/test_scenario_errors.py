@@ -423,6 +423,7 @@ NEW_USER_CASES = [
         ["2 › risk.lost_value.automotive.usd_per_t: must be <= 10000000000000 (got 1e+300)"],
     ),
     ("risk: {thresholds_pct: [5, 5]}\n", ["2 › risk: thresholds_pct lists 5.0 more than once"]),
+    ("risk: {window_days: 100000}\n", ["2 › risk.window_days: must be <= 36500 (got 100000)"]),
     (
         "risk: {by: [2020-01-01]}\n",
         [

@@ -44,7 +44,10 @@ class RiskSpec(_Strict):
         "the end of each calendar year in the horizon and the horizon's end.",
     )
     window_days: int = Field(
-        default=90, ge=1, description="Length of the window over which shortage is summed, days."
+        default=90,
+        ge=1,
+        le=36_500,
+        description="Length of the window over which shortage is summed, days (at most 100 years).",
     )
     cvar_level: float = Field(
         default=0.95, gt=0, lt=1, description="Tail level of the expected shortfall (CVaR)."

@@ -12,7 +12,7 @@ import pytest
 
 from sim.validation import measures as m
 from sim.validation.backtest import TARGETS, TARGETS_2025, backtest
-from tests.scenario_files import cli
+from tests.scenario_files import TINY, cli
 
 START = dt.date(2010, 1, 1)
 
@@ -134,3 +134,17 @@ def test_cli_backtest_exit_code_follows_the_verdicts(capsys: pytest.CaptureFixtu
     assert out[0] == "backtest embargo_2010_japan: 2 replications, seed 7"
     assert code == (1 if any(line.rstrip().endswith("FAIL") for line in out) else 0)
     assert out[-1].endswith("checks pass") or out[-1].endswith("all pass")
+
+
+def test_backtest_of_another_world_is_a_scenario_problem(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    tiny = TINY
+    code, out, err = cli(capsys, "backtest", str(tiny), "--case", "2010", "--reps", "1")
+    assert (code, out) == (2, [])
+    assert err == [
+        f"{tiny}:5 › horizon: the 2010 backtest needs at least 2009-01-01 to 2015-01-01 (the "
+        "horizon of its scenario; got 2025-01-01 to 2026-01-01)",
+        f"{tiny} › buyers: the 2010 backtest measures buyers this scenario lacks: jp_industry, "
+        "world_importers",
+    ]

@@ -23,5 +23,5 @@ def test_lists_each_scenario_with_its_horizon_policies_and_base(tmp_path, capsys
 
 
 def test_missing_directory_is_an_error(tmp_path, capsys):
-    assert main(["list", str(tmp_path / "nope")]) == 1
+    assert main(["list", str(tmp_path / "nope")]) == 2
     assert "not a directory" in capsys.readouterr().err

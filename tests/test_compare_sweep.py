@@ -80,9 +80,9 @@ def test_sweep_cli_one_at_a_time_and_grid(tmp_path, capsys) -> None:
     assert len(pd.read_csv(out / "sweep.csv")) == 1 + 4
 
 
-def test_sweep_bad_vary_is_one_line_error(capsys) -> None:
+def test_sweep_bad_vary_is_refused(capsys) -> None:
     code, _out, err = cli(capsys, "sweep", str(TINY), "--vary", "seed")
-    assert code == 1 and err[0].startswith("error: --vary expects KEY=V1,V2,...")
+    assert code == 2 and err[0].startswith("error: --vary expects KEY=V1,V2,...")
 
 
 @pytest.mark.slow

@@ -79,4 +79,4 @@ def test_headless_chromium_screenshot(report: Path, tmp_path: Path) -> None:
 
 def test_cli_reports_missing_directory(capsys, tmp_path) -> None:
     code, _out, err = cli(capsys, "report", str(tmp_path / "nope"))
-    assert code == 1 and "manifest.json" in err[0]
+    assert code == 2 and "not a directory (expected the output directory of a run)" in err[0]

@@ -147,4 +147,4 @@ def test_sensitivity_command_writes_indices_design_and_report(tmp_path, capsys) 
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "What drives the shortage" in page and "demand range for the test" in page
     code, _, err = cli(capsys, "sensitivity", str(path), "--inputs", "nope", "--out", str(out))
-    assert code == 1 and "not a distribution of scenario one_supplier: nope" in err[0]
+    assert code == 2 and "not a distribution of scenario one_supplier: nope" in err[0]

@@ -256,4 +256,4 @@ def test_risk_command_rejects_bad_levels_and_thresholds(tmp_path, capsys) -> Non
     code, _, err = cli(capsys, "risk", str(tmp_path), "--thresholds", "5,150")
     assert code == 2 and "thresholds are % of demand in [0, 100)" in err[-1]
     code, _, err = cli(capsys, "risk", str(tmp_path / "none"))
-    assert code == 1 and "no scenario.resolved.yaml" in err[0]
+    assert code == 2 and "not a directory (expected the output directory" in err[0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -166,3 +167,84 @@ def test_dask_cluster_needs_no_fixed_port(recwarn) -> None:
             s.close()
     about_ports = [str(w.message) for w in recwarn if "port" in str(w.message).lower()]
     assert about_ports == []  # e.g. "Port 8787 is already in use" (an error under -W error)
+
+
+def _refusals(tmp: Path) -> list[tuple[list[str], str]]:
+    """(argv, first line of stderr) of arguments a command refuses before it runs."""
+    scenario = tmp / "tiny.yaml"
+    (tmp / "notes").mkdir()
+    (tmp / "notes" / "mine.txt").write_text("keep me\n")
+    (tmp / "done").mkdir()
+    (tmp / "done" / "manifest.json").write_text("{}")
+    s, short = str(scenario), ["--reps", "1", "--figures", "none"]
+    return [
+        (["run", s, *short, "--out", s], f"error: --out {s}: is a file, not a directory; name a "),
+        (["run", s, *short, "--out", f"{s}/x"], f"error: --out {s}/x: {s} is a file, not a "),
+        (["run", s, *short, "--out", "."], "error: --out .: name a directory of its own, e.g. "),
+        (
+            ["run", s, *short, "--out", str(tmp / "notes")],
+            f"error: --out {tmp / 'notes'}: exists and is not an output directory of minsim",
+        ),
+        (["compare", s, "--reps", "1"], "error: compare needs at least two scenarios"),
+        (["compare", s, s, "--reps", "1", "--out", s], f"error: --out {s}: is a file, not a "),
+        (["sweep", s, "--vary", "seed=1", "--vary", "seed=2"], "error: --vary seed is given twice"),
+        (["sensitivity", s, "--out", s], f"error: --out {s}: is a file, not a directory; name"),
+        (
+            ["sensitivity", s, "--method", "sobol", "--samples", "3"],
+            "error: --samples: Sobol' needs a power of 2, e.g. 64 (got 3)",
+        ),
+        (["sensitivity", s, "--inputs", "seed", "seed"], "error: --inputs lists seed more than "),
+        (["sweep", s, "--vary", "seed=1,1"], "error: --vary seed: a value is given twice"),
+        (["run", *short], "error: give a SCENARIO file (or --resume DIR)"),
+        (
+            ["run", "--resume", str(tmp / "notes")],
+            f"error: --resume {tmp / 'notes'}: nothing to resume: {tmp / 'notes.partial'}/plan.json",
+        ),
+        (
+            ["run", "--resume", str(tmp / "done")],
+            f"error: --resume {tmp / 'done'}: nothing to resume: {tmp / 'done.partial'}/plan.json "
+            "does not exist (it has finished)",
+        ),
+        (["run", s, "--resume", str(tmp / "done")], "error: give a SCENARIO file or --resume DIR"),
+        (["report", str(tmp / "notes")], f"error: {tmp / 'notes'}: not an output directory of "),
+        (["risk", s], f"error: {s}: not a directory (expected the output directory of a run)"),
+        (["schema", "--out", str(tmp)], f"error: --out {tmp}: is a directory; name the file to "),
+        (["list", s], f"error: {s}: not a directory"),
+    ]
+
+
+def test_arguments_that_cannot_work_exit_2_and_touch_nothing(tmp_path, capsys) -> None:
+    shutil.copy(TINY, tmp_path / "tiny.yaml")
+    for argv, first in _refusals(tmp_path):
+        before = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+        code, _, err = cli(capsys, *argv)
+        assert code == 2 and err and err[0].startswith(first), (argv, err)
+        assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == before, argv
+    assert (tmp_path / "tiny.yaml").read_text() == TINY.read_text()
+    assert (tmp_path / "notes" / "mine.txt").read_text() == "keep me\n"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", str(TINY), "--reps", "100001"],
+        ["compare", str(TINY), str(TINY), "--reps", "99999999999999999999"],
+        ["workshop", str(TINY), "--port", "70000"],
+        ["workshop", str(TINY), "--reps", "0"],
+        ["risk", ".", "--window", "100000"],
+        ["sensitivity", str(TINY), "--samples", "100000000"],
+    ],
+)
+def test_typo_magnitudes_in_arguments_are_usage_errors(capsys, argv) -> None:
+    code, _, err = cli(capsys, *argv)
+    assert code == 2 and ("must be <=" in err[-1] or "must be >=" in err[-1]), err
+
+
+def test_run_to_dir_does_not_replace_a_directory_of_other_files(tmp_path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "mine.txt").write_text("keep me\n")
+    scenario = sim.load_scenario(TINY).model_copy(update={"policies": []})
+    with pytest.raises(FileExistsError, match="is not an output directory"):
+        run_to_dir(scenario, notes, reps=1, workers=1, figures="none")
+    assert (notes / "mine.txt").read_text() == "keep me\n"

@@ -60,5 +60,5 @@ def test_buyer_never_short_converges_at_once(tmp_path, capsys) -> None:
 
 def test_precision_needs_reps_auto(capsys) -> None:
     code, _, err = cli(capsys, "run", str(TINY), "--reps", "5", "--precision", "0.1")
-    assert code == 1 and err[0].startswith("error: --precision goes with --reps auto")
+    assert code == 2 and err[0].startswith("error: --precision goes with --reps auto")
     assert cli(capsys, "run", str(TINY), "--reps", "auto", "--precision", "2")[0] == 2

@@ -176,6 +176,46 @@ def test_file_values_outside_their_domain_are_refused(tmp_path, capsys, old, new
     assert any(x.startswith(f"{broken}:{line} › {path}: {message}") for x in err), err
 
 
+USJP = SCENARIOS / "usjp_framework.yaml"
+LEVER_CASES = {
+    # case: (old text, new text, message)
+    "max inf": (
+        "    max: 100\n",
+        "    max: .inf\n",
+        "levers.jogmec_stockpile.max: expected a finite",
+    ),
+    "off grid": ("default: 25\n", "default: 27\n", "levers.jogmec_stockpile: default 27 is not a"),
+    "1e15 positions": (
+        "    max: 100\n    step: 5\n",
+        "    max: 1.0e+12\n    step: 0.001\n",
+        "levers.jogmec_stockpile: 0 to 1e+12 in steps of 0.001 is 1,000,000,000,000,001 positions",
+    ),
+    "negative stock": (
+        "    min: 0\n    max: 100\n",
+        "    min: -100\n    max: 100\n",
+        "levers.jogmec_stockpile: position -100 t sets policies.jogmec_dy.size_t to -100: must be "
+        ">= 0 (got -100)",
+    ),
+    "misspelt option": (
+        "      renewed: renew\n",
+        "      renewed: renw\n",
+        "levers.suspension: position renewed sets policies.busan_pause.at_expiry to 'renw': "
+        "expected snap_back, renew or a mapping (got 'renw')",
+    ),
+}
+
+
+@pytest.mark.parametrize(("old", "new", "message"), LEVER_CASES.values(), ids=list(LEVER_CASES))
+def test_lever_positions_outside_their_domain_are_refused(tmp_path, capsys, old, new, message):
+    broken, line = broken_copy(tmp_path, old, new, USJP)
+    err = refused(capsys, tmp_path, broken)
+    path = message.split(":")[0]
+    lever = path.split(".")[1]
+    # a problem of one key is at its line; one of the lever as a whole at the lever's name
+    at = line if path.count(".") > 1 else USJP.read_text().splitlines().index(f"  {lever}:") + 1
+    assert any(x.startswith(f"{broken}:{at} › {message}") for x in err), err
+
+
 def test_element_shares_above_one_are_refused(tmp_path, capsys):
     path = write(
         tmp_path,

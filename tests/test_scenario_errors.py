@@ -368,3 +368,118 @@ def test_load_raises_with_all_problems(tmp_path) -> None:
         load(path)
     assert [p.path for p in info.value.problems] == ["seed", "name"]
     assert info.value.problems[0] == Problem(str(path), 2, "seed", "must be >= 0 (got -1)")
+
+
+# Broken inputs of a new user that validation once let through (or reported without a word).
+NEW_USER_CASES = [
+    # (text after `extends: tiny.yaml`, expected problem at line 2 onwards of the child)
+    (
+        "stages: ['my stage', mine, magnet]\n",
+        ["2 › stages.0: expected an id: a letter, then letters, digits, _ or - (got 'my stage')"],
+    ),
+    (
+        "commodities:\n  NdPr_oxide: {basket: {}}\n",
+        ["3 › commodities.NdPr_oxide.basket: needs at least 1 entry (got 0)"],
+    ),
+    (
+        "buyers:\n  auto:\n    ordering: {rule: s_S, reorder_point_t: 500, order_up_to_t: 100}\n",
+        ["4 › buyers.auto.ordering: order_up_to_t (100) must be at least reorder_point_t (500)"],
+    ),
+    (
+        "buyers:\n  auto:\n    inventory: {NdPr_oxide: 5}\n",
+        [
+            "4 › buyers.auto.inventory.NdPr_oxide: an initial stock of 'NdPr_oxide', which the "
+            "buyer does not demand; it demands: NdFeB_magnet"
+        ],
+    ),
+    (
+        "facilities:\n  mine:\n    inventory: {NdFeB_magnet: 5}\n",
+        [
+            "4 › facilities.mine.inventory.NdFeB_magnet: an initial stock of 'NdFeB_magnet', "
+            "which the facility neither uses nor makes; it uses or makes: NdPr_oxide"
+        ],
+    ),
+    (
+        "prices: {commodities: [NdPr_oxide, NdPr_oxide]}\n",
+        ["2 › prices.commodities.1: 'NdPr_oxide' is listed twice"],
+    ),
+    (
+        "prices: {commodities: [NdFeB_magnet], reference_usd_per_kg: {NdPr_oxide: 5}}\n",
+        [
+            "2 › prices.reference_usd_per_kg.NdPr_oxide: a reference price of 'NdPr_oxide', "
+            "which prices.commodities does not list: add it there, or remove the price"
+        ],
+    ),
+    (
+        "buyers:\n  auto:\n    sourcing:\n      NdFeB_magnet: {alternates: [magnets, magnets]}\n",
+        ["5 › buyers.auto.sourcing.NdFeB_magnet.alternates.1: 'magnets' is listed twice"],
+    ),
+    (
+        "risk: {lost_value: {automotive: {usd_per_t: .inf, source: x}}}\n",
+        ["2 › risk.lost_value.automotive.usd_per_t: expected a finite number (got inf)"],
+    ),
+    (
+        "risk: {lost_value: {automotive: {usd_per_t: 1.0e+300, source: x}}}\n",
+        ["2 › risk.lost_value.automotive.usd_per_t: must be <= 10000000000000 (got 1e+300)"],
+    ),
+    ("risk: {thresholds_pct: [5, 5]}\n", ["2 › risk: thresholds_pct lists 5.0 more than once"]),
+    ("risk: {window_days: 100000}\n", ["2 › risk.window_days: must be <= 36500 (got 100000)"]),
+    (
+        "risk: {by: [2020-01-01]}\n",
+        [
+            "2 › risk.by.0: 2020-01-01 is not after the horizon's start (2025-01-01): no window "
+            "ends by it"
+        ],
+    ),
+    (
+        "horizon: {end: 3025-01-01}\n",
+        [
+            "2 › horizon.end: 3025-01-01 is 365,242 days after start (2025-01-01), more than "
+            "100 years (36,500 days)"
+        ],
+    ),
+    (
+        "facilities:\n  magnets:\n    sourcing:\n"
+        "      NdFeB_magnet: {suppliers: {mine: 1}, alternates: [magnets]}\n",
+        [
+            "5 › facilities.magnets.sourcing.NdFeB_magnet.suppliers.mine: facility 'mine' does "
+            "not make 'NdFeB_magnet'; it makes: NdPr_oxide",
+            "5 › facilities.magnets.sourcing.NdFeB_magnet.alternates.0: 'magnets' cannot supply "
+            "itself: buy 'NdFeB_magnet' from another facility",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NEW_USER_CASES, ids=[c[0] for c in NEW_USER_CASES])
+def test_new_user_mistakes(tmp_path, capsys, text, expected) -> None:
+    path = child_of_tiny(tmp_path, text)
+    assert problems(capsys, str(path)) == [f"{path}:{line}" for line in expected]
+
+
+def test_a_facility_buying_its_own_output_is_refused(tmp_path, capsys) -> None:
+    path = write(
+        tmp_path,
+        "own.yaml",
+        TINY.read_text()
+        .replace(
+            "      NdPr_oxide:\n        suppliers: {mine: 1.0}\n",
+            "      NdPr_oxide:\n        suppliers: {mine: 1.0}\n"
+            "      NdFeB_magnet:\n        suppliers: {magnets: 1.0}\n",
+        )
+        .replace("inputs: {NdPr_oxide: 0.3}", "inputs: {NdPr_oxide: 0.3, NdFeB_magnet: 0.5}"),
+    )
+    assert problems(capsys, str(path)) == [
+        f"{path}:34 › facilities.magnets.sourcing.NdFeB_magnet.suppliers.magnets: 'magnets' "
+        "cannot supply itself: buy 'NdFeB_magnet' from another facility"
+    ]
+
+
+def test_a_sourcing_entry_without_suppliers_is_refused(tmp_path, capsys) -> None:
+    path = write(
+        tmp_path, "none.yaml", TINY.read_text().replace("suppliers: {mine: 1.0}", "suppliers: {}")
+    )
+    assert problems(capsys, str(path)) == [
+        f"{path}:32 › facilities.magnets.sourcing.NdPr_oxide.suppliers: needs at least 1 entry "
+        "(got 0)"
+    ]

@@ -13,6 +13,40 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+#: Most replications a command runs (more is surely a typo: days of computing).
+MAX_REPS = 100_000
+
+
+class ArgumentProblem(Exception):
+    """A command-line argument that cannot work; `main` prints it and exits 2."""
+
+
+def check_out(out: Path | None, option: str = "--out") -> None:
+    """Refuse an output path a command must not replace: a file, `.`, or an existing directory
+    with files that is not an output directory of minsim (no manifest.json)."""
+    if out is None:
+        return
+    if out.name in ("", ".", ".."):
+        raise ArgumentProblem(f"{option} {out}: name a directory of its own, e.g. runs/mine")
+    if out.exists() and not out.is_dir():
+        raise ArgumentProblem(f"{option} {out}: is a file, not a directory; name a new directory")
+    above = next((p for p in out.parents if p.exists()), None)
+    if above is not None and not above.is_dir():
+        raise ArgumentProblem(f"{option} {out}: {above} is a file, not a directory")
+    if out.is_dir() and any(out.iterdir()) and not (out / "manifest.json").is_file():
+        raise ArgumentProblem(
+            f"{option} {out}: exists and is not an output directory of minsim (no "
+            "manifest.json); its files would be replaced: name a new directory"
+        )
+
+
+def check_run_dir(path: Path) -> None:
+    """Refuse a path that is not an output directory of minsim (for `report`, `risk`)."""
+    if not path.is_dir():
+        raise ArgumentProblem(f"{path}: not a directory (expected the output directory of a run)")
+    if not (path / "manifest.json").is_file():
+        raise ArgumentProblem(f"{path}: not an output directory of minsim (no manifest.json)")
+
 
 def _integer(text: str, also: str = "") -> int:
     try:
@@ -21,13 +55,15 @@ def _integer(text: str, also: str = "") -> int:
         raise argparse.ArgumentTypeError(f"expected an integer{also} (got {text!r})") from None
 
 
-def int_at_least(low: int) -> Callable[[str], int]:
-    """An argument type: an integer `>= low`."""
+def int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argument type: an integer `>= low` (and `<= high`)."""
 
     def parse(text: str) -> int:
         value = _integer(text)
         if value < low:
             raise argparse.ArgumentTypeError(f"must be >= {low} (got {value})")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"must be <= {high:,} (got {value:,})")
         return value
 
     return parse
@@ -40,6 +76,8 @@ def reps_arg(text: str) -> int | str:
     value = _integer(text, " or auto")
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be >= 1 (got {value})")
+    if value > MAX_REPS:
+        raise argparse.ArgumentTypeError(f"must be <= {MAX_REPS:,} (got {value:,})")
     return value
 
 
@@ -180,9 +218,13 @@ def add_reps(
     parse: Callable[[str], Any] | None = None,
     metavar: str = "N",
 ) -> None:
-    """`--reps N`: replications (a positive integer unless `parse` says otherwise)."""
+    """`--reps N`: replications (1 to `MAX_REPS` unless `parse` says otherwise)."""
     p.add_argument(
-        "--reps", type=parse or int_at_least(1), default=default, metavar=metavar, help=help
+        "--reps",
+        type=parse or int_at_least(1, MAX_REPS),
+        default=default,
+        metavar=metavar,
+        help=help,
     )
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.cli.arguments import (
+    ArgumentProblem,
     add_command,
     add_out,
     add_quiet,
@@ -29,6 +30,8 @@ from sim.cli.arguments import (
     add_set,
     add_top,
     add_workers,
+    check_out,
+    check_run_dir,
     dates,
     fraction,
     int_at_least,
@@ -95,12 +98,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _failure(exc: Exception, debug: bool) -> _Output:
-    """What `main` says of an exception: scenario problems, a locked output directory and a
-    selection naming no buyer exit 2; anything else is a one-line error (exit 1)."""
+    """What `main` says of an exception: scenario problems, arguments that cannot work, a
+    locked output directory and a selection naming no buyer exit 2; anything else is a one-line
+    error (exit 1)."""
     from sim.results.io.lock import OutputLocked
     from sim.results.selection import SelectionError
+    from sim.runner.sensitivity import InputError
     from sim.scenario.errors import ScenarioError
 
+    if isinstance(exc, ArgumentProblem | InputError):
+        return _Output(EXIT_PROBLEMS, err=[f"error: {exc}"])
     if isinstance(exc, ScenarioError):
         return _Output(EXIT_PROBLEMS, err=[p.format() for p in exc.problems])
     if isinstance(exc, OutputLocked):
@@ -136,7 +143,7 @@ def _list(args: argparse.Namespace, argv: list[str]) -> _Output:
     from sim.scenario.catalog import catalog
 
     if not args.dir.is_dir():
-        return _Output(EXIT_ERROR, err=[f"error: {args.dir}: not a directory"])
+        return _Output(EXIT_PROBLEMS, err=[f"error: {args.dir}: not a directory"])
     result = _Output()
     for e in catalog(args.dir):
         if e.problems:
@@ -160,6 +167,8 @@ def _schema(args: argparse.Namespace, argv: list[str]) -> _Output:
     text = json_schema_text()
     if args.out is None:
         return _Output(out=[text.removesuffix("\n")])
+    if args.out.is_dir():
+        raise ArgumentProblem(f"--out {args.out}: is a directory; name the file to write")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     return _Output(out=[f"wrote {args.out}"])
@@ -170,6 +179,7 @@ def _run(args: argparse.Namespace, argv: list[str]) -> _Output:
     from sim.scenario.loader import load
 
     selection = _selection(args)
+    check_out(args.out)
     if not selection.everything and args.scenario is not None:  # check before a long run
         selection.check(scenario_groups(load(args.scenario, args.set).scenario))
     progress = None if args.quiet or not sys.stderr.isatty() else _ProgressBar()
@@ -208,6 +218,7 @@ def _risk(args: argparse.Namespace, argv: list[str]) -> _Output:
     from sim.results.io.risk import run_risk, write_risk
     from sim.results.risk import most_exposed
 
+    check_run_dir(args.dir)
     table = run_risk(
         args.dir,
         thresholds_pct=args.thresholds,
@@ -239,6 +250,9 @@ def _compare(args: argparse.Namespace, argv: list[str]) -> _Output:
     from sim.report import build_report
     from sim.runner.compare import compare
 
+    if len(args.scenarios) < 2:
+        raise ArgumentProblem("compare needs at least two scenarios")
+    check_out(args.out)
     started = dt.datetime.now(dt.UTC)
     comp = compare(args.scenarios, reps=args.reps, seed=args.seed, sets=args.set)
     out_dir = args.out or Path("runs") / ("compare-" + "-vs-".join(comp.labels))
@@ -259,8 +273,13 @@ def _sweep(args: argparse.Namespace, argv: list[str]) -> _Output:
     for text in args.vary:
         key, sep, values = text.partition("=")
         if not sep or not key.strip() or not values.strip():
-            raise ValueError(f"--vary expects KEY=V1,V2,... (got {text!r})")
+            raise ArgumentProblem(f"--vary expects KEY=V1,V2,... (got {text!r})")
+        if key.strip() in vary:
+            raise ArgumentProblem(f"--vary {key.strip()} is given twice: list its values once")
         vary[key.strip()] = [v.strip() for v in values.split(",")]
+        if len(set(vary[key.strip()])) < len(vary[key.strip()]):
+            raise ArgumentProblem(f"--vary {key.strip()}: a value is given twice (got {values!r})")
+    check_out(args.out)
     sw = sweep(args.scenario, vary, grid=args.grid, reps=args.reps, seed=args.seed, sets=args.set)
     out_dir = args.out or Path("runs") / f"sweep-{sw.base.scenario.name}"
     sw.write(out_dir, ["minsim", *argv], started)
@@ -281,6 +300,13 @@ def _sensitivity(args: argparse.Namespace, argv: list[str]) -> _Output:
     from sim.runner.sensitivity import sensitivity, write_sensitivity
     from sim.scenario.loader import load
 
+    samples = args.samples
+    if args.method == "sobol" and samples is not None and samples & (samples - 1):
+        raise ArgumentProblem(f"--samples: Sobol' needs a power of 2, e.g. 64 (got {samples})")
+    twice = sorted({k for k in args.inputs or () if list(args.inputs).count(k) > 1})
+    if twice:
+        raise ArgumentProblem(f"--inputs lists {', '.join(twice)} more than once")
+    check_out(args.out)
     started = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
     loaded = load(args.scenario, args.set)
@@ -334,6 +360,7 @@ def _sensitivity(args: argparse.Namespace, argv: list[str]) -> _Output:
 def _report(args: argparse.Namespace, argv: list[str]) -> _Output:
     from sim.report import build_report
 
+    check_run_dir(args.dir)
     path = build_report(args.dir, _selection(args))
     return _Output(out=[] if args.quiet else [f"wrote {path}"])
 
@@ -489,7 +516,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--method", choices=("sobol", "morris"), default="morris", help="default morris")
     p.add_argument(
         "--samples",
-        type=int_at_least(2),
+        type=int_at_least(2, 65_536),
         metavar="N",
         help="Sobol': base samples N (a power of 2; N × (inputs + 2) points, default 64); "
         "Morris: trajectories (N × (inputs + 1) points, default 10)",
@@ -545,7 +572,9 @@ def _parser() -> argparse.ArgumentParser:
         "--thresholds", type=percents, metavar="X,...", help="shortage thresholds, %% of demand"
     )
     p.add_argument("--by", type=dates, metavar="DATE,...", help="dates T, e.g. 2026-12-31")
-    p.add_argument("--window", type=int_at_least(1), metavar="DAYS", help="window length, days")
+    p.add_argument(
+        "--window", type=int_at_least(1, 36_500), metavar="DAYS", help="window length, days"
+    )
     p.add_argument("--level", type=fraction("0.95"), metavar="A", help="CVaR level (default 0.95)")
     add_top(p, "rows printed per grouping")
     add_quiet(p)

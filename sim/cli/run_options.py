@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.cli.arguments import add_workers, fraction, int_at_least
+from sim.cli.arguments import MAX_REPS, ArgumentProblem, add_workers, fraction, int_at_least
 from sim.runner.defaults import DEFAULT_MAX_REPS, FIGURE_SETS, FULL_TIMESERIES_MAX, TIMESERIES
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def add_scale_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--max-reps",
-        type=int_at_least(1),
+        type=int_at_least(1, MAX_REPS),
         default=DEFAULT_MAX_REPS,
         metavar="N",
         help=f"with --reps auto: at most N replications (default {DEFAULT_MAX_REPS})",
@@ -69,8 +69,16 @@ def run_command(args: argparse.Namespace, command: Sequence[str], progress: Any)
 
     if args.resume is not None:
         out = _strip_partial(args.resume)
-        from sim.results.io.store import read_plan
+        from sim.results.io.store import partial_dir, read_plan
 
+        if args.scenario is not None:
+            raise ArgumentProblem("give a SCENARIO file or --resume DIR, not both")
+        if not (partial_dir(out) / "plan.json").is_file():
+            done = " (it has finished)" if (out / "manifest.json").is_file() else ""
+            raise ArgumentProblem(
+                f"--resume {args.resume}: nothing to resume: {partial_dir(out)}/plan.json does "
+                f"not exist{done}"
+            )
         plan = read_plan(out)
         if plan.get("scenario_path") is None:
             raise ValueError(f"{out} was not started from a scenario file; resume it in Python")
@@ -85,11 +93,11 @@ def run_command(args: argparse.Namespace, command: Sequence[str], progress: Any)
             figures=args.figures,
         )
     if args.scenario is None:
-        raise ValueError("give a SCENARIO file (or --resume DIR)")
+        raise ArgumentProblem("give a SCENARIO file (or --resume DIR)")
     loaded = load(args.scenario, args.set)
     auto = args.reps == "auto"
     if args.precision is not None and not auto:
-        raise ValueError("--precision goes with --reps auto")
+        raise ArgumentProblem("--precision goes with --reps auto")
     out = args.out if args.out is not None else Path("runs") / loaded.scenario.name
     return sim.runner.run_to_dir(
         loaded.scenario,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.cli.arguments import add_command, add_scenario, add_set
+from sim.cli.arguments import MAX_REPS, add_command, add_scenario, add_set, int_at_least
 
 INSTALL_HINT = "pip install 'minsim[workshop]'"
 
@@ -31,19 +31,29 @@ def add_workshop_command(
     add_scenario(p, help="scenario YAML file with a levers: section")
     p.add_argument(
         "--port",
-        type=int,
+        type=int_at_least(0, 65_535),
         default=0,
         metavar="P",
         help="port on 127.0.0.1 (default 0: any free port)",
     )
     p.add_argument(
-        "--reps", type=int, default=100, metavar="N", help="replications per scenario (default 100)"
+        "--reps",
+        type=int_at_least(1, MAX_REPS),
+        default=100,
+        metavar="N",
+        help="replications per scenario (default 100)",
     )
     p.add_argument(
-        "--seed", type=int, metavar="S", help="root random seed (default: the scenario's)"
+        "--seed",
+        type=int_at_least(0),
+        metavar="S",
+        help="root random seed (default: the scenario's)",
     )
     p.add_argument(
-        "--workers", type=int, metavar="K", help="worker processes (default: one per core)"
+        "--workers",
+        type=int_at_least(1),
+        metavar="K",
+        help="worker processes (default: one per core)",
     )
     p.add_argument(
         "--out",

@@ -143,6 +143,10 @@ def indices(
     return pd.DataFrame(rows)
 
 
+class InputError(ValueError):
+    """Inputs or outputs of an analysis that the scenario does not have."""
+
+
 def analyse(
     laws: Mapping[str, Law],
     evaluate: Callable[[pd.DataFrame], pd.DataFrame],
@@ -153,7 +157,7 @@ def analyse(
     """Design over `laws` (name → distribution), `evaluate` every point (design values →
     outputs, one row per point) and compute the indices."""
     if not laws:
-        raise ValueError("no uncertain inputs to analyse")
+        raise InputError("no uncertain inputs to analyse")
     n = samples or DEFAULT_SAMPLES.get(method, 0)
     unit = unit_design(method, laws, n, seed)
     design = _values(unit, laws)
@@ -173,8 +177,8 @@ def uncertain_inputs(
     if only:
         missing = [k for k in only if k not in laws]
         if missing:
-            raise ValueError(
-                f"not a distribution of scenario {scenario.name}: {', '.join(missing)}"
+            raise InputError(
+                f"--inputs: not a distribution of scenario {scenario.name}: {', '.join(missing)}"
             )
         return {k: laws[k] for k in only}
     drawn = run_one(scenario, 0, scenario.seed if seed is None else seed).drawn
@@ -192,11 +196,11 @@ def output_names(scenario: Scenario, wanted: Sequence[str] = ()) -> list[str]:
         if not sep:
             metric, target = "shortage_pct", w
         if metric not in METRICS:
-            raise ValueError(f"output metric must be one of {', '.join(METRICS)} (got {w!r})")
+            raise InputError(f"--outputs: metric must be one of {', '.join(METRICS)} (got {w!r})")
         if target not in targets and target not in pairs:
-            raise ValueError(
-                f"unknown output {target!r}: use total, a buyer ({', '.join(targets[1:])}) "
-                "or buyer/commodity"
+            raise InputError(
+                f"--outputs: unknown output {target!r}: use total, a buyer "
+                f"({', '.join(targets[1:])}) or buyer/commodity"
             )
         out.append(f"{metric}:{target}")
     return out

@@ -6,9 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from sim.scenario.distributions import Fixed, Number
 from sim.scenario.domains import (
+    MAX_DAYS,
     Fraction,
     GrowthPerYear,
     NonNegativeCv,
@@ -24,6 +34,7 @@ from sim.scenario.domains import (
     Weight,
     sum_at_most_one,
 )
+from sim.scenario.text import show
 
 SCHEMA_VERSION: Literal[1] = 1
 
@@ -59,6 +70,17 @@ class Horizon(Strict):
             raise ValueError(f"end ({self.end}) must be after start ({self.start})")
         return self
 
+    @field_validator("end")
+    @classmethod
+    def _length(cls, end: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start")
+        if isinstance(start, dt.date) and (end - start).days > MAX_DAYS:
+            raise ValueError(
+                f"{end} is {(end - start).days:,} days after start ({start}), more than 100 "
+                f"years ({MAX_DAYS:,.0f} days)"
+            )
+        return end
+
     @property
     def days(self) -> int:
         return (self.end - self.start).days
@@ -84,7 +106,9 @@ class Commodity(Strict):
         default_factory=dict, description="Mass fraction of each element group (sum <= 1)."
     )
     basket: dict[str, Annotated[float, Field(gt=0, le=1e9)]] | None = Field(
-        default=None, description="Co-products per tonne separated (t of each commodity)."
+        default=None,
+        min_length=1,
+        description="Co-products per tonne separated (t of each commodity).",
     )
     value_usd_per_kg: PositiveUsdPerKg | None = Field(
         default=None,
@@ -145,14 +169,26 @@ class Ordering(Strict):
             raise ValueError("rule base_stock needs level_t")
         if self.rule == "s_S" and (self.reorder_point_t is None or self.order_up_to_t is None):
             raise ValueError("rule s_S needs reorder_point_t and order_up_to_t")
+        s, big_s = self.reorder_point_t, self.order_up_to_t
+        if self.rule == "s_S" and _below(big_s, s):
+            raise ValueError(
+                f"order_up_to_t ({show(big_s)}) must be at least reorder_point_t ({show(s)})"
+            )
         return self
+
+
+def _below(a: Number | None, b: Number | None) -> bool:
+    """True when `a` and `b` are plain numbers and `a < b` (distributions are not compared)."""
+    plain = [x.value if isinstance(x, Fixed) else x for x in (a, b)]
+    x, y = plain
+    return isinstance(x, int | float) and isinstance(y, int | float) and x < y
 
 
 class Sourcing(Strict):
     """Where a node buys one commodity, and how it switches when a supplier cannot ship."""
 
     suppliers: dict[str, Weight] = Field(
-        description="Preferred suppliers and their shares (normalised to 1)."
+        min_length=1, description="Preferred suppliers and their shares (normalised to 1)."
     )
     alternates: list[str] = Field(
         default_factory=list, description="Suppliers qualified when a preferred one fails."

@@ -7,9 +7,9 @@ above 0). NaN and infinities are refused everywhere (`allow_inf_nan=False` on ev
 
 Upper bounds catch values that are surely a typo, not values that are merely unlikely:
 
-- days: at most `MAX_DAYS` (100 years); the period of a repeating process (reviews, demand noise,
-  quota periods, policy checks) at least `MIN_PERIOD_DAYS` (2.4 hours: the model steps by days,
-  and a period of 1e-6 days would be millions of wake-ups a day);
+- days: at most `MAX_DAYS` (100 years), and so is the horizon; the period of a repeating process
+  (reviews, demand noise, quota periods, policy checks) at least `MIN_PERIOD_DAYS` (2.4 hours:
+  the model steps by days, and a period of 1e-6 days would be millions of wake-ups a day);
 - tonnes and tonnes per year: at most `MAX_TONNES` (1 Gt; world rare-earth mine output is
   about 0.4 Mt/yr, so 1 Gt still serves as "unlimited");
 - US dollars: at most `MAX_USD` (10 trillion); prices at most `MAX_USD_PER_KG`;

@@ -25,12 +25,14 @@ from sim.scenario.paths import BY_ID, list_index, match_key
 LeverKind = Literal["choice", "range", "switch"]
 #: Top-level keys a lever may not change (they name, seed or extend the scenario).
 FIXED_KEYS = frozenset({"schema_version", "name", "extends", "seed", "levers"})
+#: Most positions a range lever may have (a slider of more is surely a typo in min, max or step).
+MAX_POSITIONS = 1000
 
 
 class Lever(BaseModel):
     """A scenario value the workshop page offers to change, with its positions and sources."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     key: str = Field(
         min_length=1,
@@ -158,14 +160,32 @@ def _kind_problems(lever: Lever) -> Iterator[str]:
             yield f"default {lever.default!r} is not one of the options ({', '.join(lever.options)})"
     if lever.kind == "range" and None not in (lever.min, lever.max, lever.step):
         assert lever.min is not None and lever.max is not None
+        assert lever.step is not None
+        steps = (lever.max - lever.min) / lever.step
         if lever.min >= lever.max:
             yield f"min ({lever.min:g}) must be below max ({lever.max:g})"
+        elif steps > MAX_POSITIONS:
+            yield (
+                f"{lever.min:g} to {lever.max:g} in steps of {lever.step:g} is {steps + 1:,.0f} "
+                f"positions, more than {MAX_POSITIONS:,}"
+            )
         elif isinstance(lever.default, bool) or not isinstance(lever.default, int | float):
             yield f"default must be a number (got {lever.default!r})"
         elif not lever.min <= lever.default <= lever.max:
             yield (f"default {lever.default:g} is outside the range {lever.min:g} to {lever.max:g}")
+        elif abs(_nearest(lever, lever.default) - lever.default) > 1e-6 * lever.step:
+            yield (
+                f"default {lever.default:g} is not a position of the range ({lever.min:g} to "
+                f"{lever.max:g} in steps of {lever.step:g})"
+            )
     if lever.kind == "switch" and not isinstance(lever.default, bool):
         yield f"default of a switch must be true or false (got {lever.default!r})"
+
+
+def _nearest(lever: Lever, x: float) -> float:
+    """The position of a range lever nearest to `x`."""
+    lo, step = float(lever.min or 0), float(lever.step or 1)
+    return lo + round((x - lo) / step) * step
 
 
 def check_levers(levers: Mapping[str, Lever], document: Mapping[str, Any]) -> list[tuple[str, str]]:

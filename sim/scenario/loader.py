@@ -19,6 +19,7 @@ order.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from collections.abc import Sequence
@@ -30,7 +31,7 @@ from pydantic import ValidationError
 
 from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.extends import read_chain
-from sim.scenario.levers import check_levers
+from sim.scenario.levers import Lever, check_levers
 from sim.scenario.located import Loc, Shadow, flatten
 from sim.scenario.messages import validation_issues
 from sim.scenario.overrides import apply_overrides
@@ -39,6 +40,7 @@ from sim.scenario.references import check_references
 from sim.scenario.salvage import Salvaged, salvage
 from sim.scenario.schema import Scenario
 from sim.scenario.structure import check_structure, duplicate_ids
+from sim.scenario.text import show
 
 
 @dataclass(frozen=True)
@@ -74,13 +76,66 @@ def load(path: str | Path, sets: Sequence[str] = ()) -> LoadedScenario:
     if (scenario := stand_in.scenario) is not None:
         dumped = scenario.model_dump(mode="json", by_alias=True) if scenario.levers else {}
         found = [*check_references(scenario), *check_structure(scenario)]
-        for dotted, message in [*found, *check_levers(scenario.levers, dumped)]:
+        levers = check_levers(scenario.levers, dumped)
+        if not levers and not problems:
+            levers = _lever_positions(doc, scenario)
+        for dotted, message in [*found, *levers]:
             at = to_path(doc, dotted)
             if stand_in.keeps(at, message):
                 problems.append(where.problem(at, at, message))
     if problems or scenario is None:
         raise ScenarioError(_ordered(problems, files))
     return LoadedScenario(scenario, path, doc, overrides, scenario_sha256(scenario), tuple(files))
+
+
+def _lever_positions(doc: dict[str, Any], scenario: Scenario) -> list[tuple[str, str]]:
+    """(lever path, message) for each position of a lever that sets a value the schema refuses
+    (checked at the positions other than the default: each option, min and max, on and off).
+    Positions of different levers are tried together, so a few validations check them all."""
+    pending = []
+    for name, lever in scenario.levers.items():
+        if lever.kind == "choice":
+            positions: list[Any] = list(lever.options or {})
+        elif lever.kind == "range":
+            positions = [lever.min, lever.max]
+        else:
+            positions = [True, False]
+        at = to_path(doc, lever.key)
+        pending += [(name, lever, p, at) for p in positions if not lever.at_default(p)]
+    found: list[tuple[str, str]] = []
+    while pending:
+        batch: list[tuple[str, Lever, Any, tuple[Any, ...]]] = []
+        for item in pending:
+            name, at = item[0], item[3]
+            if all(name != b[0] and not _nested(at, b[3]) for b in batch):
+                batch.append(item)
+        pending = [item for item in pending if item not in batch]
+        variant = copy.deepcopy(doc)
+        for _, lever, position, at in batch:
+            node: Any = variant
+            for seg in at[:-1]:
+                node = node[seg]
+            node[at[-1]] = copy.deepcopy(lever.value(position))
+        try:
+            Scenario.model_validate(variant)
+        except ValidationError as exc:
+            issues = validation_issues(exc, variant)
+            for name, lever, position, at in batch:
+                issue = next((i for i in issues if i.path[: len(at)] == at), None)
+                if issue is not None:
+                    found.append(
+                        (
+                            f"levers.{name}",
+                            f"position {lever.show(position)} sets {lever.key} to "
+                            f"{show(lever.value(position))}: {issue.message}",
+                        )
+                    )
+    return found
+
+
+def _nested(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    """True when one path is the other or lies within it."""
+    return a[: len(b)] == b or b[: len(a)] == a
 
 
 def _within(path: tuple[Any, ...], prefixes: list[tuple[Any, ...]]) -> bool:

@@ -259,7 +259,7 @@ def _member_by_label(members: tuple[Any, ...], label: str) -> Any:
         elif origin is not None:
             if label.startswith(f"{getattr(origin, '__name__', '')}[".lower()):
                 return m
-        elif getattr(inner, "__name__", None) == label:
+        elif getattr(inner, "__name__", None) == label.removeprefix("constrained-"):
             return m
     return None
 
@@ -313,7 +313,7 @@ def _union_verdict(trace: _Trace, doc: Any) -> object:
         if not fitting or scalar_choice:
             wanted = _or([word for m in branch.members for word in _wanted(m)])
             return Issue(point, point, f"expected {wanted} (got {show(value)})")
-        if branch.member not in fitting:
+        if branch.member is not None and branch.member not in fitting:
             return _DROP
     return None
 

@@ -37,9 +37,16 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
 
 
 def _risk(s: Scenario) -> Found:
-    """`risk.lost_value` names sectors of buyers and commodities they demand."""
+    """`risk.by` dates lie after the horizon's start; `risk.lost_value` names sectors of
+    buyers and commodities they demand."""
     if s.risk is None:
         return
+    for i, day in enumerate(s.risk.by):
+        if day <= s.horizon.start:
+            yield (
+                f"risk.by.{i}",
+                f"{day} is not after the horizon's start ({s.horizon.start}): no window ends by it",
+            )
     sectors = {b.sector for b in s.buyers.values()}
     for sector, lv in s.risk.lost_value.items():
         path = f"risk.lost_value.{sector}"

@@ -9,12 +9,12 @@ scenario.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterable, Iterator
 from typing import Any
 
 from sim.scenario.paths import BY_ID
 from sim.scenario.policies.funding_window import FundingWindow
-from sim.scenario.schema import Facility, Scenario
+from sim.scenario.schema import Buyer, Facility, Scenario
 from sim.scenario.text import known
 
 Found = Iterator[tuple[str, str]]
@@ -42,9 +42,18 @@ def duplicate_ids(doc: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
 
 
 def check_structure(scenario: Scenario) -> list[tuple[str, str]]:
-    """Every recipe input and every demand has a sourcing entry to buy it from; every capacity
-    is of something the facility makes."""
-    return [*_facility_inputs(scenario), *_capacities(scenario), *_demands(scenario)]
+    """Every recipe input and every demand has a sourcing entry to buy it from, and no facility
+    from itself; every capacity is of something the facility makes, every initial stock of
+    something the node uses or makes."""
+    return [
+        *_facility_inputs(scenario),
+        *_own_supplier(scenario),
+        *_capacities(scenario),
+        *_stocks(scenario),
+        *_demands(scenario),
+        *_alternates(scenario),
+        *_prices(scenario),
+    ]
 
 
 def _facilities(s: Scenario) -> Iterator[tuple[str, Facility]]:
@@ -68,6 +77,19 @@ def _facility_inputs(s: Scenario) -> Found:
                 )
 
 
+def _own_supplier(s: Scenario) -> Found:
+    """A facility does not buy from itself (it would wait for its own output to make it)."""
+    for fid, fac in s.facilities.items():
+        for cid, src in fac.sourcing.items():
+            for key, names in (("suppliers", list(src.suppliers)), ("alternates", src.alternates)):
+                if fid in names:
+                    at = f"{key}.{fid}" if key == "suppliers" else f"{key}.{names.index(fid)}"
+                    yield (
+                        f"facilities.{fid}.sourcing.{cid}.{at}",
+                        f"'{fid}' cannot supply itself: buy '{cid}' from another facility",
+                    )
+
+
 def _capacities(s: Scenario) -> Found:
     for path, fac in _facilities(s):
         made = _made_per_activity(s, fac)
@@ -78,6 +100,25 @@ def _capacities(s: Scenario) -> Found:
                     f"a capacity of '{cid}', which the recipe does not make; it makes: "
                     f"{known(sorted(made))}",
                 )
+
+
+def _stocks(s: Scenario) -> Found:
+    """Initial stock is of something the node uses or makes (other stock would sit unused)."""
+    for path, fac in _facilities(s):
+        held = set(fac.recipe.inputs) | set(fac.capacity) | (_made_per_activity(s, fac) or set())
+        what = f"which the facility neither uses nor makes; it uses or makes: {known(sorted(held))}"
+        yield from _unlisted(s, f"{path}.inventory", fac.inventory, held, what)
+    for bid, buyer in s.buyers.items():
+        what = f"which the buyer does not demand; it demands: {known(sorted(buyer.demand))}"
+        yield from _unlisted(s, f"buyers.{bid}.inventory", buyer.inventory, buyer.demand, what)
+
+
+def _unlisted(
+    s: Scenario, path: str, stock: Iterable[str], held: Container[str], what: str
+) -> Found:
+    for cid in stock:
+        if cid in s.commodities and cid not in held:
+            yield f"{path}.{cid}", f"an initial stock of '{cid}', {what}"
 
 
 def _made_per_activity(s: Scenario, fac: Facility) -> set[str] | None:
@@ -99,3 +140,33 @@ def _demands(s: Scenario) -> Found:
                     f"no supplier for demand '{cid}': add `sourcing: {{{cid}: {{suppliers: ...}}}}`"
                     f" (sourcing has: {known(sorted(buyer.sourcing))})",
                 )
+
+
+def _alternates(s: Scenario) -> Found:
+    """An alternate is listed once (one that is also a preferred supplier is allowed: the
+    shipped scenarios have such)."""
+    nodes: list[tuple[str, Facility | Buyer]] = [*_facilities(s)]
+    nodes += [(f"buyers.{bid}", b) for bid, b in s.buyers.items()]
+    for path, node in nodes:
+        for cid, src in node.sourcing.items():
+            for i, alt in enumerate(src.alternates):
+                if alt in src.alternates[:i]:
+                    yield f"{path}.sourcing.{cid}.alternates.{i}", f"'{alt}' is listed twice"
+
+
+def _prices(s: Scenario) -> Found:
+    """`prices.commodities` lists each commodity once, and every reference price is of one it
+    lists (others would never be used)."""
+    if s.prices is None or s.prices.commodities is None:
+        return
+    listed = s.prices.commodities
+    for j, cid in enumerate(listed):
+        if cid in listed[:j]:
+            yield f"prices.commodities.{j}", f"'{cid}' is listed twice"
+    for cid in s.prices.reference_usd_per_kg:
+        if cid in s.commodities and cid not in listed:
+            yield (
+                f"prices.reference_usd_per_kg.{cid}",
+                f"a reference price of '{cid}', which prices.commodities does not list: add it "
+                "there, or remove the price",
+            )

@@ -26,6 +26,7 @@ import pandas as pd
 
 from sim.results.records import Ensemble, ReplicationResult
 from sim.runner.ensemble import run
+from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 from sim.validation import measures as m
@@ -264,6 +265,8 @@ def backtest(
     replication. `path` replaces the case's scenario by another of the same world."""
     case = SUITES[suite]
     scenario = load_scenario(case.scenario if path is None else path)
+    if path is not None:
+        _same_world(Path(path), scenario, load_scenario(case.scenario), suite)
     root = scenario.seed if seed is None else seed
     runs: Ensemble = run(scenario, reps=reps, seed=root)
     twins: list[ReplicationResult | None] = [None] * reps
@@ -276,6 +279,36 @@ def backtest(
         [case.measure(r, t, scenario) for r, t in zip(runs.replications, twins, strict=True)]
     )
     return Backtest(scenario.name, root, values, case.targets)
+
+
+def _same_world(path: Path, scenario: Scenario, own: Scenario, suite: str) -> None:
+    """Refuse (as a scenario problem) a scenario whose horizon does not cover the case's or
+    that lacks buyers the case measures: its facts could not be measured."""
+    problems = []
+    mine, theirs = scenario.horizon, own.horizon
+    if mine.start > theirs.start or mine.end < theirs.end:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        line = next((n for n, t in enumerate(lines, 1) if t.startswith("horizon:")), None)
+        problems.append(
+            Problem(
+                str(path),
+                line,
+                "horizon",
+                f"the {suite} backtest needs at least {theirs.start} to {theirs.end} (the horizon "
+                f"of its scenario; got {mine.start} to {mine.end})",
+            )
+        )
+    if missing := sorted(set(own.buyers) - set(scenario.buyers)):
+        problems.append(
+            Problem(
+                str(path),
+                None,
+                "buyers",
+                f"the {suite} backtest measures buyers this scenario lacks: {', '.join(missing)}",
+            )
+        )
+    if problems:
+        raise ScenarioError(problems)
 
 
 def backtest_all(reps: int = 20, seed: int | None = None) -> list[Backtest]:

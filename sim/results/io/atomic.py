@@ -42,7 +42,12 @@ def atomic_dir(out: Path) -> Iterator[Path]:
 
 
 def replace_dir(new: Path, target: Path) -> None:
-    """Put directory `new` at `target`, replacing what was there as late as possible."""
+    """Put directory `new` at `target`, replacing what was there as late as possible; only an
+    earlier output (a directory with a manifest.json) or an empty directory is replaced."""
+    if target.exists() and not _replaceable(target):
+        raise FileExistsError(
+            f"{target} exists and is not an output directory (no manifest.json); not replaced"
+        )
     old = None
     if target.exists():
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
@@ -50,3 +55,7 @@ def replace_dir(new: Path, target: Path) -> None:
     new.rename(target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _replaceable(target: Path) -> bool:
+    return target.is_dir() and ((target / "manifest.json").is_file() or not any(target.iterdir()))

@@ -86,7 +86,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             "review_days": {"dist": "uniform", "low": 5, "high": 90},
             "approval_rate": num(0, 1),
             "validity_days": draw(st.sampled_from([0, 30, 182])),
-            "rules": [{"sectors": ["defense"], "approval_rate": 0.0}],
+            "rules": [{"sectors": ["automotive"], "approval_rate": 0.0}],
         }
     pause_start = when(1, days - 1)
     policies = [
@@ -152,8 +152,8 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             "commodity": "magnet",
             "sources": ["jp_mag", "nds"],
             "spare_only": draw(st.booleans()),
-            "trigger_cover_days": num(1, 30),
-            "target_cover_days": num(10, 60),
+            "trigger_cover_days": (trigger := num(1, 30)),
+            "target_cover_days": trigger + num(0, 40),
             "response_days": num(0, 30),
             "cap_per_event_t": num(0, 200),
             "cap_total_t": num(0, 500),

@@ -29,7 +29,7 @@ def test_schema_problems_of_policies(tmp_path):
             mode: license
             license:
               approval_rate: 1.4
-              rules: [{sectors: [defense], approval_rate: {dist: uniform, low: 0.5, high: 1.2}}]
+              rules: [{sectors: [automotive], approval_rate: {dist: uniform, low: 0.5, high: 1.2}}]
           - id: late
             type: export_control
             start: 2025-06-01

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import get_args
 
 import pytest
@@ -483,3 +484,76 @@ def test_a_sourcing_entry_without_suppliers_is_refused(tmp_path, capsys) -> None
         f"{path}:32 › facilities.magnets.sourcing.NdPr_oxide.suppliers: needs at least 1 entry "
         "(got 0)"
     ]
+
+
+# Policy fields that validation once let through although the policy could then never act.
+LIBRARY = Path(__file__).parent.parent / "scenarios"
+POLICY_CASES = [
+    (
+        "apr2025_licensing.yaml",
+        ["policies.ann18_early.license.rules.0.sectors=[defence]"],
+        "--set policies.ann18_early.license.rules.0.sectors.0: unknown buyer sector 'defence'; "
+        "known: automotive, automotive_industrial, defense, electronics, industrial, manufacturing",
+    ),
+    (
+        "embargo_2010_japan.yaml",
+        ["policies.quota_2010_h1.quota.tranches=[{day: 100, share: 1}]"],
+        "--set policies.quota_2010_h1.quota.tranches.0.day: a tranche on day 100 of a 90.5-day "
+        "period is never issued: tranche days must be less than period_days",
+    ),
+    (
+        "usjp_framework.yaml",
+        ["policies.jogmec_dy.max_release_t_per_day=0"],
+        "--set policies.jogmec_dy.max_release_t_per_day: must be > 0 (got 0)",
+    ),
+    (
+        "usjp_framework.yaml",
+        ["policies.jogmec_dy.target_cover_days=1"],
+        "--set policies.jogmec_dy.target_cover_days: must be at least trigger_cover_days (30), "
+        "else a release never lifts cover above its trigger (got 1)",
+    ),
+    (
+        "usjp_framework.yaml",
+        ["policies.usjp_rrg_hree.target_cover_days=0"],
+        "--set policies.usjp_rrg_hree.target_cover_days: must be at least trigger_cover_days "
+        "(20), else emergency supply never lifts cover above its trigger (got 0)",
+    ),
+    (
+        "embargo_2010_japan.yaml",
+        ["policies.substitution_thrift.buyers=[]"],
+        "--set policies.substitution_thrift.buyers: needs at least 1 entry (got 0)",
+    ),
+    (
+        "embargo_2010_japan.yaml",
+        [
+            "policies.substitution_thrift.buyers=[jp_industry]",
+            "policies.substitution_thrift.recipes=[cn_producers]",
+        ],
+        "--set policies.substitution_thrift.buyers: a response on recipes acts on plants, not "
+        "buyers: give recipes or buyers, not both",
+    ),
+    (
+        "apr2025_licensing.yaml",
+        ["policies.ann18_early.license.capacity_per_week=1e-9"],
+        "--set policies.ann18_early.license.capacity_per_week: must be >= 0.02 (got 1e-09)",
+    ),
+    (
+        "outlook_2026.yaml",
+        ["policies.busan_pause.renewal_days=1e-6"],
+        "--set policies.busan_pause.renewal_days: must be >= 0.1 (got 1e-06)",
+    ),
+    (
+        "outlook_2026.yaml",
+        ["policies.busan_pause.max_renewals=100000000"],
+        "--set policies.busan_pause.max_renewals: must be <= 1000 (got 100000000)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "sets", "message"), POLICY_CASES)
+def test_a_policy_that_could_never_act_is_refused(capsys, name, sets, message) -> None:
+    argv = ["validate", str(LIBRARY / name)]
+    for s in sets:
+        argv += ["--set", s]
+    code, out, err = cli(capsys, *argv)
+    assert (code, out, err) == (2, [], [message])

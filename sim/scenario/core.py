@@ -170,17 +170,22 @@ class Ordering(Strict):
         if self.rule == "s_S" and (self.reorder_point_t is None or self.order_up_to_t is None):
             raise ValueError("rule s_S needs reorder_point_t and order_up_to_t")
         s, big_s = self.reorder_point_t, self.order_up_to_t
-        if self.rule == "s_S" and _below(big_s, s):
+        if self.rule == "s_S" and plainly_below(big_s, s):
             raise ValueError(
                 f"order_up_to_t ({show(big_s)}) must be at least reorder_point_t ({show(s)})"
             )
         return self
 
 
-def _below(a: Number | None, b: Number | None) -> bool:
-    """True when `a` and `b` are plain numbers and `a < b` (distributions are not compared)."""
-    plain = [x.value if isinstance(x, Fixed) else x for x in (a, b)]
-    x, y = plain
+def plain(x: Number | None) -> Number | None:
+    """A fixed value as its number; anything else as it is."""
+    return x.value if isinstance(x, Fixed) else x
+
+
+def plainly_below(a: Number | None, b: Number | None) -> bool:
+    """True when `a` and `b` are plain numbers (or fixed values) and `a < b`; distributions
+    are not compared."""
+    x, y = plain(a), plain(b)
     return isinstance(x, int | float) and isinstance(y, int | float) and x < y
 
 

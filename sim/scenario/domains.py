@@ -147,6 +147,8 @@ PositiveTonnesPerYear = Annotated[Number, Domain(gt=0, le=MAX_TONNES)]
 NonNegativeTonnesPerYear = Annotated[Number, Domain(ge=0, le=MAX_TONNES)]
 #: A stock or amount, t.
 NonNegativeTonnes = Annotated[Number, Domain(ge=0, le=MAX_TONNES)]
+#: Tonnes, strictly positive (a rate or cap of 0 would make its policy do nothing).
+PositiveTonnes = Annotated[Number, Domain(gt=0, le=MAX_TONNES)]
 #: Tonnes of one commodity per tonne of activity (recipes, baskets).
 PositivePerTonne = Annotated[Number, Domain(gt=0, le=MAX_TONNES)]
 #: US dollars that may be zero.
@@ -155,8 +157,9 @@ NonNegativeUsd = Annotated[Number, Domain(ge=0, le=MAX_USD)]
 PositiveUsdPerKg = Annotated[Number, Domain(gt=0, le=MAX_USD_PER_KG)]
 #: Growth, fraction per year: more than −1 (a shrinking capacity or demand cannot go below 0).
 GrowthPerYear = Annotated[Number, Domain(gt=-1, le=MAX_GROWTH)]
-#: Decisions (e.g. licence applications) per week, strictly positive.
-PositiveDecisionsPerWeek = Annotated[Number, Domain(gt=0, le=1e6)]
+#: Decisions (e.g. licence applications) per week: at least 0.02 (about one a year; a rate
+#: below that decides nothing within a horizon), at most a million.
+PositiveDecisionsPerWeek = Annotated[Number, Domain(ge=0.02, le=1e6)]
 #: Events or shares per year (outage rates, substitution rates), at most daily.
 NonNegativePerYear = Annotated[Number, Domain(ge=0, le=MAX_PER_YEAR)]
 #: A coefficient of variation.

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
 from pydantic import model_validator
 
-from sim.scenario.core import Facility, Id, Strict
+from sim.scenario.core import Facility, Id, Strict, plain, plainly_below
 from sim.scenario.distributions import Fixed, Lognormal, Normal, Number, Triangular, Uniform
 from sim.scenario.text import known, show
 
@@ -151,6 +151,17 @@ def sign(path: str, x: Number | None, strict: bool = True) -> Found:
     value, shown = lower(x)
     if value < 0 or (strict and value == 0):
         yield path, f"must be {'>' if strict else '>='} 0 (got {shown})"
+
+
+def cover_order(path: str, trigger: Number, target: Number, what: str) -> Found:
+    """A problem when the target cover is below the trigger (both plain numbers): `what`
+    would then never lift a buyer's cover above the trigger."""
+    if plainly_below(target, trigger):
+        yield (
+            f"{path}.target_cover_days",
+            f"must be at least trigger_cover_days ({show(plain(trigger))}), else {what} never "
+            f"lifts cover above its trigger (got {show(plain(target))})",
+        )
 
 
 def outputs(facility: Facility, commodities: Any) -> set[str]:

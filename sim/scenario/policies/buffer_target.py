@@ -18,8 +18,10 @@ class BufferTarget(PolicyBase):
     falls back and buyers destock by ordering less until their stock is back at it."""
 
     type: Literal["buffer_target"]
-    buyers: list[str] | None = Field(default=None, description="Buyer ids (all if unset).")
-    commodities: list[str] | None = Field(default=None, description="All if unset.")
+    buyers: list[str] | None = Field(
+        default=None, min_length=1, description="Buyer ids (all if unset)."
+    )
+    commodities: list[str] | None = Field(default=None, min_length=1, description="All if unset.")
     extra_cover_days: NonNegativeDays = Field(
         description="Days of demand added to each covered buyer's cover target while active."
     )

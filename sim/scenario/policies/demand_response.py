@@ -22,15 +22,18 @@ class DemandResponse(PolicyBase):
 
     type: Literal["demand_response"]
     buyers: list[str] | None = Field(
-        default=None, description="Buyer ids (all if unset; none when `recipes` is set)."
+        default=None,
+        min_length=1,
+        description="Buyer ids (all if unset; none when `recipes` is set).",
     )
     recipes: list[str] | None = Field(
         default=None,
+        min_length=1,
         description="Plant ids whose recipe inputs among `commodities` shrink by the share "
         "(thrift: e.g. less Dy/Tb per magnet); the policy then acts on these recipes, not on "
         "buyers' demand.",
     )
-    commodities: list[str] | None = Field(default=None, description="All if unset.")
+    commodities: list[str] | None = Field(default=None, min_length=1, description="All if unset.")
     trigger: Literal["shortage", "price"] = Field(
         default="shortage",
         description="What counts as a spell: a shortage (unmet demand, or a plant's input stock "
@@ -50,6 +53,12 @@ class DemandResponse(PolicyBase):
     check_days: PeriodDays = Field(default=7.0, description="Days between checks.")
 
     def check_references(self, w: World, path: str) -> Found:
+        if self.recipes is not None and self.buyers is not None:
+            yield (
+                f"{path}.buyers",
+                "a response on recipes acts on plants, not buyers: give recipes or buyers, "
+                "not both",
+            )
         yield from w.buyers_and_commodities(path, self.buyers, self.commodities)
         for j, f in enumerate(self.recipes or []):
             if f not in w.s.facilities:

@@ -16,8 +16,10 @@ class DemandShock(PolicyBase):
     """Demand of the named buyers and commodities is multiplied between `start` and `end`."""
 
     type: Literal["demand_shock"]
-    buyers: list[str] | None = Field(default=None, description="Buyer ids (all if unset).")
-    commodities: list[str] | None = Field(default=None, description="All if unset.")
+    buyers: list[str] | None = Field(
+        default=None, min_length=1, description="Buyer ids (all if unset)."
+    )
+    commodities: list[str] | None = Field(default=None, min_length=1, description="All if unset.")
     multiplier: NonNegativeMultiplier = Field(description="Factor on the demand rate, ≥ 0.")
 
     def check_references(self, w: World, path: str) -> Found:

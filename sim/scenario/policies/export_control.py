@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from sim.scenario.core import CommodityKind, Country, Strict
+from sim.scenario.core import CommodityKind, Country, Strict, plain
 from sim.scenario.domains import (
     Fraction,
     NonNegativeDays,
@@ -30,10 +30,14 @@ class LicenseRule(Strict):
     """Licence terms for matching shipments; the first matching rule of a control wins."""
 
     destinations: list[str] | None = Field(
-        default=None, description="Buyer countries or node ids the rule applies to (all if unset)."
+        default=None,
+        min_length=1,
+        description="Buyer countries or node ids the rule applies to (all if unset).",
     )
     sectors: list[str] | None = Field(
-        default=None, description="Buyer sectors (end uses) the rule applies to (all if unset)."
+        default=None,
+        min_length=1,
+        description="Buyer sectors (end uses) the rule applies to (all if unset).",
     )
     approval_rate: Probability | None = Field(
         default=None, description="Probability that an application is approved."
@@ -219,6 +223,14 @@ class ExportControl(PolicyBase):
         if self.quota is not None:
             yield from sign(f"{path}.quota.tonnes", self.quota.tonnes, strict=False)
             yield from sign(f"{path}.quota.period_days", self.quota.period_days)
+            period = plain(self.quota.period_days)
+            for j, tranche in enumerate(self.quota.tranches):
+                if isinstance(period, int | float) and tranche.day >= period:
+                    yield (
+                        f"{path}.quota.tranches.{j}.day",
+                        f"a tranche on day {tranche.day:g} of a {period:g}-day period is never "
+                        "issued: tranche days must be less than period_days",
+                    )
             for key in self.quota.shares:
                 if key != "other":
                     yield from w.place(f"{path}.quota.shares.{key}", key)
@@ -230,5 +242,9 @@ class ExportControl(PolicyBase):
                 rp = f"{path}.license.rules.{j}"
                 for k, d in enumerate(rule.destinations or []):
                     yield from w.place(f"{rp}.destinations.{k}", d)
+                sectors = sorted({b.sector for b in w.s.buyers.values()})
+                for k, sector in enumerate(rule.sectors or []):
+                    if sector not in sectors:
+                        yield f"{rp}.sectors.{k}", unknown("buyer sector", sector, sectors)
                 yield from sign(f"{rp}.review_days", rule.review_days, strict=False)
                 yield from sign(f"{rp}.validity_days", rule.validity_days, strict=False)

@@ -18,9 +18,13 @@ class PriceResponse(PolicyBase):
     """Demand relaxes towards max(floor, index^−ε) of its country's price index (`prices:`)."""
 
     type: Literal["price_response"]
-    buyers: list[str] | None = Field(default=None, description="Buyer ids (all if unset).")
+    buyers: list[str] | None = Field(
+        default=None, min_length=1, description="Buyer ids (all if unset)."
+    )
     commodities: list[str] | None = Field(
-        default=None, description="Commodities, each with a price index (all indexed if unset)."
+        default=None,
+        min_length=1,
+        description="Commodities, each with a price index (all indexed if unset).",
     )
     elasticity: NonNegativeMultiplier = Field(
         description="ε ≥ 0 in demand × index^−ε (a price elasticity of demand of −ε)."

@@ -11,7 +11,7 @@ from sim.scenario.domains import (
     NonNegativeTonnes,
     PeriodDays,
 )
-from sim.scenario.policies.base import Found, PolicyBase, World, sign, unknown
+from sim.scenario.policies.base import Found, PolicyBase, World, cover_order, sign, unknown
 from sim.scenario.policies.stockpile import Stockpile
 
 
@@ -47,6 +47,9 @@ class RapidResponse(PolicyBase):
 
     def check_references(self, w: World, path: str) -> Found:
         yield from w.commodity(f"{path}.commodity", self.commodity)
+        yield from cover_order(
+            path, self.trigger_cover_days, self.target_cover_days, "emergency supply"
+        )
         for j, b in enumerate(self.partners):
             yield from w.buyer(f"{path}.partners.{j}", b, self.commodity)
         stockpiles = w.of_type(Stockpile)

@@ -12,10 +12,20 @@ from sim.scenario.domains import (
     NonNegativeTonnes,
     NonNegativeTonnesPerYear,
     PeriodDays,
+    PositiveTonnes,
     Share,
     sum_to_one,
 )
-from sim.scenario.policies.base import Found, PolicyBase, World, has_lane, no_lane, sign, unknown
+from sim.scenario.policies.base import (
+    Found,
+    PolicyBase,
+    World,
+    cover_order,
+    has_lane,
+    no_lane,
+    sign,
+    unknown,
+)
 
 
 class Refill(Strict):
@@ -53,11 +63,12 @@ class Stockpile(PolicyBase):
     target_cover_days: NonNegativeDays = Field(
         default=30.0, description="Releases top cover up to this."
     )
-    max_release_t_per_day: NonNegativeTonnes
+    max_release_t_per_day: PositiveTonnes
     refill: Refill | None = None
     check_days: PeriodDays = Field(default=7.0, description="Days between checks.")
 
     def check_references(self, w: World, path: str) -> Found:
+        yield from cover_order(path, self.trigger_cover_days, self.target_cover_days, "a release")
         s = w.s
         if self.id in w.nodes:
             yield (
@@ -72,7 +83,7 @@ class Stockpile(PolicyBase):
             elif self.commodity not in fac.recipe.inputs:
                 yield f"{path}.eligible.{j}", f"facility '{b}' has no input '{self.commodity}'"
         yield from sign(f"{path}.size_t", self.size_t, strict=False)
-        yield from sign(f"{path}.max_release_t_per_day", self.max_release_t_per_day, strict=False)
+        yield from sign(f"{path}.max_release_t_per_day", self.max_release_t_per_day)
         yield from sign(f"{path}.check_days", self.check_days)
         for j, b in enumerate(self.eligible):
             node = s.buyers.get(b) or s.facilities.get(b)

@@ -6,9 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from sim.scenario.domains import (
-    PositiveDays,
-)
+from sim.scenario.domains import PeriodDays
 from sim.scenario.policies.base import Found, PolicyBase, World, sign
 from sim.scenario.text import known
 
@@ -26,8 +24,10 @@ class Suspension(PolicyBase):
         description="snap_back, renew, or probabilities of each (e.g. {renew: 0.6, snap_back: "
         "0.4}), drawn at each expiry.",
     )
-    renewal_days: PositiveDays = Field(default=365.0, description="Length of a renewal.")
-    max_renewals: int = Field(default=1, ge=0, description="Renewals at most; then snap back.")
+    renewal_days: PeriodDays = Field(default=365.0, description="Length of a renewal.")
+    max_renewals: int = Field(
+        default=1, ge=0, le=1000, description="Renewals at most; then snap back."
+    )
 
     @model_validator(mode="after")
     def _expiry(self) -> Suspension:

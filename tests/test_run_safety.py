@@ -248,3 +248,41 @@ def test_run_to_dir_does_not_replace_a_directory_of_other_files(tmp_path) -> Non
     with pytest.raises(FileExistsError, match="is not an output directory"):
         run_to_dir(scenario, notes, reps=1, workers=1, figures="none")
     assert (notes / "mine.txt").read_text() == "keep me\n"
+
+
+@pytest.mark.parametrize(
+    ("manifest", "why"),
+    [
+        ("{}", "summary.csv is missing (listed in manifest.json or needed by a run directory)"),
+        ("nope", "manifest.json cannot be read (Expecting value: line 1 column 1 (char 0))"),
+        ("[1, 2]", "manifest.json is not a JSON object"),
+        ('{"kind": "atlas"}', "manifest.json names an unknown kind 'atlas'"),
+    ],
+)
+def test_report_and_risk_on_an_incomplete_directory_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], manifest: str, why: str
+) -> None:
+    d = tmp_path / "hand-made"
+    d.mkdir()
+    (d / "manifest.json").write_text(manifest, encoding="utf-8")
+    for command in ("report", "risk"):
+        code, out, err = cli(capsys, command, str(d))
+        assert (code, out) == (2, [])
+        assert err == [f"error: {d}: incomplete output directory: {why}"]
+    assert sorted(p.name for p in d.iterdir()) == ["manifest.json"]  # nothing written
+
+
+def test_a_sweep_of_more_than_a_thousand_variants_exits_2_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeds = ",".join(str(i) for i in range(1, 201))
+    horizons = ",".join(f"2025-{m:02d}-{d:02d}" for m in range(2, 13) for d in range(1, 19))
+    out = tmp_path / "sw"
+    argv = ["sweep", str(TINY), "--grid", "--vary", f"seed={seeds}"]
+    code, _, err = cli(capsys, *argv, "--vary", f"horizon.end={horizons}", "--out", str(out))
+    assert code == 2
+    assert err == [
+        "error: --vary gives 39,600 variants on the grid, more than 1,000: vary fewer keys or "
+        "values"
+    ]
+    assert not out.exists()

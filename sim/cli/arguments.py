@@ -46,6 +46,10 @@ def check_run_dir(path: Path) -> None:
         raise ArgumentProblem(f"{path}: not a directory (expected the output directory of a run)")
     if not (path / "manifest.json").is_file():
         raise ArgumentProblem(f"{path}: not an output directory of minsim (no manifest.json)")
+    from sim.results.io.reader import incomplete  # pandas: only when the command runs
+
+    if (why := incomplete(path)) is not None:
+        raise ArgumentProblem(f"{path}: incomplete output directory: {why}")
 
 
 def _integer(text: str, also: str = "") -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import os
 import sys
 import time
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_ERROR, EXIT_PROBLEMS = 0, 1, 2
 DEFAULT_REPS = 100
+MAX_VARIANTS = 1_000  # a sweep of more variants is surely a typo (each runs every replication)
 
 
 class _Output:
@@ -279,6 +281,12 @@ def _sweep(args: argparse.Namespace, argv: list[str]) -> _Output:
         vary[key.strip()] = [v.strip() for v in values.split(",")]
         if len(set(vary[key.strip()])) < len(vary[key.strip()]):
             raise ArgumentProblem(f"--vary {key.strip()}: a value is given twice (got {values!r})")
+    count = math.prod(len(v) for v in vary.values()) if args.grid else sum(map(len, vary.values()))
+    if count > MAX_VARIANTS:
+        raise ArgumentProblem(
+            f"--vary gives {count:,} variants{' on the grid' if args.grid else ''}, more than "
+            f"{MAX_VARIANTS:,}: vary fewer keys or values"
+        )
     check_out(args.out)
     sw = sweep(args.scenario, vary, grid=args.grid, reps=args.reps, seed=args.seed, sets=args.set)
     out_dir = args.out or Path("runs") / f"sweep-{sw.base.scenario.name}"

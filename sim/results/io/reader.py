@@ -83,6 +83,40 @@ def _run_document(path: Path) -> dict[str, Any]:
     return read_yaml(path / RESOLVED) if (path / RESOLVED).exists() else {}
 
 
+#: Files a directory of each kind cannot be read without (a run lists its own in the manifest).
+NEEDED = {
+    "run": (SUMMARY,),
+    "compare": (SUMMARY, BANDS, FLOWS),
+    "sweep": (SUMMARY, BANDS, FLOWS),
+    "sensitivity": ("sensitivity.csv",),
+}
+
+
+def incomplete(path: str | Path) -> str | None:
+    """Why output directory `path` cannot be read (None if it can): its manifest unreadable,
+    or a file it lists, or its kind needs, missing."""
+    path = Path(path)
+    try:
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return f"{MANIFEST} cannot be read ({exc})"
+    if not isinstance(manifest, dict):
+        return f"{MANIFEST} is not a JSON object"
+    kind = str(manifest.get("kind", "run"))
+    if kind not in NEEDED:
+        return f"{MANIFEST} names an unknown kind {kind!r}"
+    listed = manifest.get("files")
+    names = [str(f) for f in listed] if isinstance(listed, list) else []
+    for name in dict.fromkeys([*NEEDED[kind], *names]):
+        try:
+            present = confined(path, name).is_file()
+        except ValueError as exc:
+            return str(exc)
+        if not present:
+            return f"{name} is missing (listed in {MANIFEST} or needed by a {kind} directory)"
+    return None
+
+
 def read_output_dir(path: str | Path) -> OutputDir:
     """Read manifest, metrics, bands and flows (and the kind's extra tables) of a directory."""
     path = Path(path)

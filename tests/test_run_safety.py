@@ -286,3 +286,52 @@ def test_a_sweep_of_more_than_a_thousand_variants_exits_2_at_once(
         "values"
     ]
     assert not out.exists()
+
+
+def _descendants(pid: int) -> set[int]:
+    """Processes started, directly or not, by `pid` (from /proc)."""
+    parents: dict[int, int] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                stat = (d / "stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            parents[int(d.name)] = int(stat[1])
+    out: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {c for c, p in parents.items() if p in frontier} - out
+        out |= frontier
+    return out
+
+
+def _running(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_workers_end_when_the_run_is_killed(tmp_path: Path) -> None:
+    """A `minsim run` killed outright (SIGKILL: no clean-up) leaves no worker running on."""
+    argv = [sys.executable, "-m", "sim", "run", str(ROOT / "scenarios" / "baseline_2025.yaml")]
+    argv += ["--reps", "200", "--workers", "2", "--figures", "none", "--quiet"]
+    proc = subprocess.Popen([*argv, "--out", str(tmp_path / "r")], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 300
+        workers: set[int] = set()
+        while len(workers) < 2 and time.monotonic() < deadline:  # the pool and its workers
+            time.sleep(0.5)
+            workers = {p for p in _descendants(proc.pid) if _running(p)}
+        assert len(workers) >= 2, "the run did not start its workers"
+        proc.kill()  # not reaped yet: the main process stays a zombie meanwhile
+        deadline = time.monotonic() + 120
+        while any(_running(p) for p in workers) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not [p for p in workers if _running(p)]
+    finally:
+        proc.kill()
+        proc.wait()

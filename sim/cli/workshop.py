@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -89,6 +90,10 @@ def run_workshop(args: argparse.Namespace) -> None:
     def ready(url: str) -> None:
         print(f"workshop page: {url}  (Ctrl-C stops it)", flush=True)
 
+    def stop(signum: int, _frame: Any) -> None:  # `kill`: stop like Ctrl-C, workers too
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         serve(workshop, args.port, args.out, ready)
     finally:

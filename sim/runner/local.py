@@ -5,6 +5,8 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
@@ -20,8 +22,37 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def _ignore_sigint() -> None:  # workers leave Ctrl-C to the main process
+PARENT_CHECK_S = 1.0  # how often a worker checks that the process that started it is alive
+
+
+def _start_worker(parent: int) -> None:
+    """Workers leave Ctrl-C to the main process, and end once it is gone (killed, say): a
+    worker busy or waiting for work would otherwise run on with nowhere to send results."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch, args=(parent,), name="minsim-parent", daemon=True).start()
+
+
+def _watch(parent: int) -> None:
+    while _alive(parent):
+        time.sleep(PARENT_CHECK_S)
+    os._exit(0)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().rpartition(")")[2].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc: ask the kernel whether the pid exists
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
 
 
 class LocalBackend:
@@ -69,7 +100,7 @@ class LocalBackend:
             if method == "forkserver":
                 ctx.set_forkserver_preload(PRELOAD)
             self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=ctx, initializer=_ignore_sigint
+                self.workers, mp_context=ctx, initializer=_start_worker, initargs=(os.getpid(),)
             )
         return self._pool
 

@@ -220,3 +220,37 @@ def test_thrift_lowers_a_plants_use_per_magnet_and_keeps_the_mass_balance():
     steps = [p for _, c, p in fac.recipe_changes if c == "Dy_oxide"]
     assert steps == sorted(steps, reverse=True)  # only down: substitutes are kept
     assert steps[0] == pytest.approx(0.01 * (1 - 0.5 * 7 / 365), rel=1e-12)
+
+
+def test_a_binding_quota_holds_the_price_that_clears_it_and_releases_it_when_lifted():
+    """The buyer wants 10 t/day, China may ship 8; demand follows the index with elasticity
+    0.5. While the quota binds, the demand a price holds back counts as unmet, so the index
+    settles near the price that clears the quota, (10/8)^(1/0.5) = 1.5625, with demand held at
+    8 t/day and nobody running out (without that, the index would fall back as soon as demand
+    fell, and demand would rise again). Once the quota ends nothing is held back, the index
+    decays and demand returns towards 10 t/day."""
+    rationing = {
+        "id": "rationing",
+        "type": "price_response",
+        "start": day(0),
+        "elasticity": 0.5,
+        "adjust_days": 30.0,
+        "floor": 0.3,
+    }
+    doc = quota_world(rationing)
+    doc["policies"][0]["end"] = day(360)
+    result = run_one(validate(doc), 0, 1)
+    prices, buyers = result.prices, result.buyers
+    assert prices is not None
+    bound = prices[(prices["day"] >= 200) & (prices["day"] < 360)]
+    use = buyers[(buyers["day"] >= 200) & (buyers["day"] < 360)]
+    assert bound["index"].mean() == pytest.approx(1.5625, rel=0.15)
+    assert use["demand_t"].mean() == pytest.approx(QUOTA / 30.0, rel=0.05)
+    assert use["delivered_t"].mean() == pytest.approx(QUOTA / 30.0, rel=0.02)  # quota taken up
+    assert use["shortage_t"].sum() < 0.01 * use["demand_t"].sum()
+    assert bound["held_back_t"].mean() > 0.2  # t/day: the rationed demand the price holds
+    free = prices[prices["day"] > 360]
+    assert (free["held_back_t"] == 0.0).all()
+    index = prices.set_index("day")["index"]
+    assert index[539] < 0.85 * index[359]
+    assert buyers[buyers["day"] >= 690]["demand_t"].mean() > 9.0

@@ -54,6 +54,10 @@ class DemandPoint:
         # demand multiplier of each policy that modifies this point, by policy id (absent: 1)
         self.modifiers: dict[str, float] = {}
         self.modifier = 1.0  # their product
+        # the product of the factors of the policies that follow a price (price response):
+        # demand this point would have at the reference price is its demand ÷ this
+        self.price_factor = 1.0
+        self.by_price: set[str] = set()
         self.rate = rate_per_day
         self.last = 0.0
         self.cum_demand = 0.0
@@ -85,12 +89,15 @@ class DemandPoint:
         self.last = now
         self.trace.add((now, self.cum_demand, self.cum_shortage, stock.level))
 
-    def set_modifier(self, policy_id: str, factor: float, now: float) -> None:
+    def set_modifier(
+        self, policy_id: str, factor: float, now: float, *, by_price: bool = False
+    ) -> None:
         """Set policy `policy_id`'s multiplier on this demand (1 removes it) from `now` on.
 
         Every demand-modifying policy (shocks, substitution and thrift, price response) goes
         through here; the demand rate is the base rate × growth × noise × the product of the
-        policies' factors, so they compose whatever order they act in."""
+        policies' factors, so they compose whatever order they act in. `by_price`: the factor
+        is demand a price holds back (the market counts it as unmet, `sim.model.market`)."""
         if factor < 0 or not math.isfinite(factor):
             raise ValueError(f"demand modifier of {policy_id} must be finite and >= 0: {factor}")
         if self.modifiers.get(policy_id, 1.0) == factor:
@@ -100,6 +107,10 @@ class DemandPoint:
         else:
             self.modifiers[policy_id] = factor
         self.modifier = math.prod(self.modifiers[k] for k in sorted(self.modifiers))
+        if by_price:
+            self.by_price.add(policy_id)
+        if policy_id in self.by_price:
+            self.price_factor = math.prod(self.modifiers.get(k, 1.0) for k in sorted(self.by_price))
         self.set_rate(now)
 
     def set_rate(self, now: float) -> None:

@@ -2,7 +2,13 @@
 
 A region is a country. Its consumers of a commodity are the buyers that demand it and the
 plants whose recipe uses it. Each day the market measures, per commodity and region:
-- the buyers' shortfall fraction (unmet demand ÷ demand of the day);
+- the buyers' shortfall fraction (unmet demand ÷ demand of the day), where the demand a price
+  response holds back (`sim.model.policies.price_response`: demand at the reference price ÷
+  demand at the index, less demand) counts as demanded and unmet in the proportion b =
+  min(1, u_c / `BINDING_SHARE`) — u_c the share of the region's orders an export control leaves
+  waiting (u below, counting only orders at the control's exporter and held shipments): under
+  a binding quota the price that holds demand down to the quota stays up, and it falls once
+  the control no longer holds orders back (its tonnes: the `held_back_t` column of the table);
 - the unmet order share u = U / (U + R): U the tonnes the consumers ordered that have waited
   more than `unmet_after_days` (still open at a supplier, or held by a policy such as a licence
   queue), R the tonnes they received over the last `unmet_window_days`;
@@ -36,7 +42,19 @@ if TYPE_CHECKING:
     from sim.model.node import Node
     from sim.model.policies.export_control import ExportControl
 
-PRICE_COLUMNS = ["commodity", "region", "day", "index", "price_usd_per_kg", "unmet_share"]
+#: Share of a region's orders left waiting by an export control from which all the demand a
+#: price holds back there counts as unmet (below it, in proportion) [M].
+BINDING_SHARE = 0.1
+
+PRICE_COLUMNS = [
+    "commodity",
+    "region",
+    "day",
+    "index",
+    "price_usd_per_kg",
+    "unmet_share",
+    "held_back_t",
+]
 
 
 class Quote:
@@ -64,21 +82,31 @@ class Quote:
         self.nominal: dict[Facility, float] = {}  # last capacity seen outside an outage, t/day
         self.history: list[float] = []
         self.unmet_history: list[float] = []
+        self.held_history: list[float] = []  # tonnes of demand a price held back, per day
+        self.bound_share = 0.0  # share of the region's orders a control leaves waiting
 
     @property
     def price(self) -> float:
         """USD/kg at the end of the last whole day (nan without a reference price)."""
         return self.reference * self.index.value
 
-    def shortfall(self, now: float) -> float:
-        """Buyers' unmet demand ÷ demand since the last step (0 without buyers)."""
-        demand = short = 0.0
+    def shortfall(self, now: float, binding: float = 0.0) -> float:
+        """Buyers' unmet demand ÷ demand since the last step (0 without buyers), the share
+        `binding` of the demand price responses held back counted as demanded and unmet (its
+        tonnes: `held_history`)."""
+        demand = short = held_back = 0.0
         for i, point in enumerate(self.points):
             point.advance(now)
             d0, s0 = self.seen[i]
-            demand += point.cum_demand - d0
-            short += point.cum_shortage - s0
+            day, unmet = point.cum_demand - d0, point.cum_shortage - s0
+            m = point.price_factor  # constant since the last step: set just after it
+            if binding > 0.0 and 0.0 < m < 1.0:
+                held = (day / m - day) * binding
+                day, unmet, held_back = day + held, unmet + held, held_back + held
+            demand += day
+            short += unmet
             self.seen[i] = (point.cum_demand, point.cum_shortage)
+        self.held_history.append(held_back)
         return min(short / demand, 1.0) if demand > 0 else 0.0
 
     def lost_share(
@@ -103,27 +131,36 @@ class Quote:
 
     def unmet_share(self, held: dict[tuple[str, str], float], before: float, window: int) -> float:
         """U / (U + R): orders waiting since before `before` and held shipments (`held`, by
-        buyer id and commodity) against tonnes received over the last `window` days."""
+        buyer id and commodity) against tonnes received over the last `window` days. Keeps in
+        `bound_share` the same share counting only held shipments and orders waiting at the
+        exporter of an export control in force into the region."""
         c = self.commodity
-        waiting = 0.0
+        waiting = bound = 0.0
         total = 0.0
+        exporters = {p.exporter for p in self.controls if p.active}
         for node in self.consumers:
             stock = node.stocks.get(c)
             total += (stock if stock is not None else node.stock(c)).received
             if held:
-                waiting += held.get((node.id, c), 0.0)
+                kept = held.get((node.id, c), 0.0)
+                waiting += kept
+                bound += kept
             sourcing = node.sourcing.get(c)
             if sourcing is None:
                 continue
-            for orders in sourcing.open_orders.values():
+            for supplier, orders in sourcing.open_orders.items():
+                controlled = supplier.country in exporters
                 for o in orders:  # in time order: stop at the first placed too recently
                     if o.placed >= before:
                         break
                     if o.remaining > EPS:
                         waiting += o.remaining
+                        if controlled:
+                            bound += o.remaining
         self.received.append(total)
         past = self.received[-1 - window] if len(self.received) > window else 0.0
         got = total - past
+        self.bound_share = bound / (waiting + got) if bound > EPS else 0.0
         return waiting / (waiting + got) if waiting > EPS else 0.0
 
 
@@ -220,8 +257,8 @@ class Market:
         before = now - self.terms.unmet_after
         cut: dict[Facility, bool] = {}  # whether a plant's feed is cut off today
         for q in self.quotes.values():
-            f = q.shortfall(now)
             u = q.unmet_share(held, before, self.window)
+            f = q.shortfall(now, min(1.0, q.bound_share / BINDING_SHARE))
             c = covered_day(q.controls, now) if q.controls else 0.0
             lost = q.lost_share(self.network, now, cut) if q.producers else 0.0
             # orders a control leaves unmet raise the premium; other unmet orders, scarcity
@@ -251,6 +288,7 @@ class Market:
                         "index": index,
                         "price_usd_per_kg": q.reference * index,
                         "unmet_share": daily(q.unmet_history, days, 0.0),
+                        "held_back_t": daily(q.held_history, days, 0.0),
                     }
                 )
             )

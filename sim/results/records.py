@@ -21,7 +21,8 @@ class ReplicationResult:
     events: pd.DataFrame  # replication, day, kind, subject, detail
     drawn: dict[str, float] = field(default_factory=dict)  # parameter key path -> drawn value
     arrivals: pd.DataFrame | None = None  # as `lanes`, tonnes by day of arrival
-    # replication, commodity, region, day, index, price_usd_per_kg, unmet_share (with `prices:`)
+    # replication, commodity, region, day, index, price_usd_per_kg, unmet_share, held_back_t
+    # (with `prices:`)
     prices: pd.DataFrame | None = None
 
     @property

@@ -61,9 +61,25 @@ def country_daily(buyers: pd.DataFrame, names: list[str], column: str) -> np.nda
     return np.asarray(rows.groupby("day", sort=True)[column].sum().to_numpy(), dtype=float)
 
 
+def held_back(prices: pd.DataFrame | None, region: str, days: int) -> np.ndarray:
+    """Tonnes of demand a price held back in `region` each day while supply bound (the
+    market's `held_back_t`; zeros without prices): demanded at the reference price and unmet."""
+    out = np.zeros(days)
+    if prices is None or prices.empty:
+        return out
+    rows = prices[prices["region"] == region]
+    daily = rows.groupby("day", sort=True)["held_back_t"].sum()
+    at = daily.index.to_numpy(dtype=np.int64)
+    keep = at < days
+    out[at[keep]] = daily.to_numpy(dtype=float)[keep]
+    return out
+
+
 def recovery_years(demand: np.ndarray, shortage: np.ndarray, shock_day: int) -> float:
     """Years from `shock_day` to the end of the last 91-day window, after the shock, whose unmet
-    demand exceeds 1 % of its demand; inf if such a window ends on the last day (not recovered)."""
+    demand exceeds 1 % of its demand; inf if such a window ends on the last day (not recovered).
+    The backtest passes stock-outs plus the demand a price held back while a control bound
+    (`held_back`), both counted in demand and unmet: demand at the reference price."""
     kernel = np.ones(WINDOW_DAYS)
     d = np.convolve(demand, kernel)[: len(demand)]
     s = np.convolve(shortage, kernel)[: len(shortage)]

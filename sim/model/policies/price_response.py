@@ -5,7 +5,9 @@ covered demand point's multiplier m relaxes towards the target m* = max(floor, i
 the time since the last update: m ← m* + (m − m*)·exp(−Δt / adjust_days). Under a constant
 index, m(t) = m* + (1 − m*)·exp(−t / adjust_days) from activation. Demand is multiplied by m
 (by the product of every price response covering the point); when the policy ends m returns
-to 1 at once. Events: `price_response_start` when demand is cut
+to 1 at once. While an export control leaves the region's orders waiting, the market counts the
+demand held back as unmet (`sim.model.market`), so the index that holds demand down to a
+binding quota does not fall because demand fell. Events: `price_response_start` when demand is cut
 by more than `THRESHOLD`, `price_response_end` when the cut falls back below it.
 """
 
@@ -84,7 +86,7 @@ class PriceResponse(PolicyRuntime):
             return
         ctx = self.network.ctx
         self.multiplier[point] = value
-        point.set_modifier(self.id, value, ctx.now)
+        point.set_modifier(self.id, value, ctx.now, by_price=True)
         was, now_on = 1.0 - old > THRESHOLD, 1.0 - value > THRESHOLD
         if now_on and not was:
             ctx.recorder.event(ctx.now, "price_response_start", point.buyer.id, point.commodity)

@@ -39,7 +39,7 @@ from sim.cli.arguments import (
     percents,
     reps_arg,
 )
-from sim.cli.run_options import add_scale_options, run_command
+from sim.cli.run_options import add_scale_options, drawing_workers, run_command
 from sim.cli.workshop import add_workshop_command, run_workshop
 
 if TYPE_CHECKING:
@@ -193,7 +193,7 @@ def _run(args: argparse.Namespace, argv: list[str]) -> _Output:
     out_dir = done.out
     from sim.report import build_report
 
-    build_report(out_dir, selection, args.figures)
+    build_report(out_dir, selection, args.figures, drawing_workers(args))
     result = _Output(err=_short_of_precision(out_dir))
     if args.quiet:
         return result
@@ -369,7 +369,7 @@ def _report(args: argparse.Namespace, argv: list[str]) -> _Output:
     from sim.report import build_report
 
     check_run_dir(args.dir)
-    path = build_report(args.dir, _selection(args))
+    path = build_report(args.dir, _selection(args), workers=drawing_workers(args))
     return _Output(out=[] if args.quiet else [f"wrote {path}"])
 
 

@@ -120,5 +120,13 @@ def run_command(args: argparse.Namespace, command: Sequence[str], progress: Any)
     )
 
 
+def drawing_workers(args: argparse.Namespace) -> int:
+    """Processes that draw a run's figures: `--workers` (one per core without it, or with
+    `--scheduler`: the figures are drawn here)."""
+    from sim.runner.local import cpu_count
+
+    return int(args.workers) if getattr(args, "workers", None) else cpu_count()
+
+
 def _strip_partial(path: Path) -> Path:
     return path.with_name(path.name.removesuffix(".partial")) if path.name else path

@@ -38,16 +38,23 @@ _LEFT = (
 
 
 def build_report(
-    path: str | Path, selection: Selection | None = None, figures: str = "all", workers: int = 1
+    path: str | Path,
+    selection: Selection | None = None,
+    figures: str = "all",
+    workers: int = 1,
+    drawings: Drawings | None = None,
 ) -> Path:
     """Write DIR/figures/*.png and DIR/report.html (each atomically) from DIR's tables: every
     importing country and sector, or those of `selection`; `figures` says which figures: all,
     summary (the shortage charts) or none; `workers` > 1 draws them in that many processes
-    while this one builds the page (same files)."""
+    while this one builds the page (same files), or `drawings` (of `selection`, maybe started
+    aside as the run finished; closed here)."""
     selection = selection or Selection()
     check_figures(figures)
-    drawings = Drawings(path, selection, workers if figures != "none" else 1)
+    drawings = drawings or Drawings(selection, workers)
     try:
+        if figures != "none":
+            drawings.start(path)
         return _build(path, selection, figures, drawings)
     finally:
         drawings.close()

@@ -42,3 +42,23 @@ def test_figures_do_not_change_the_data_files(tmp_path, capsys) -> None:
 def test_an_unknown_figures_value_is_a_usage_error(tmp_path, capsys) -> None:
     code, _, err = cli(capsys, "run", str(TINY), "--figures", "some", "--out", str(tmp_path / "x"))
     assert code == 2 and "invalid choice: 'some'" in "\n".join(err)
+
+
+@pytest.mark.slow
+def test_figures_drawn_in_worker_processes_are_the_same_files(tmp_path, capsys) -> None:
+    from sim.report import build_report
+
+    argv = ["run", str(TINY), "--reps", "2", "--out", str(tmp_path / "run"), "--quiet"]
+    assert cli(capsys, *argv, "--workers", "1")[0] == 0
+    pages = {}
+    for workers in (1, 2):
+        for p in (tmp_path / "run" / "figures").glob("*.png"):
+            if p.name != "shortage.png":  # the run's, not the report's
+                p.unlink()
+        build_report(tmp_path / "run", workers=workers)
+        pages[workers] = {
+            p.name: p.read_bytes() for p in sorted((tmp_path / "run" / "figures").glob("*.png"))
+        }
+        page = (tmp_path / "run" / "report.html").read_text()
+        pages[workers]["report.html"] = page[page.index("</p>") :].encode()  # after the date
+    assert pages[1] == pages[2] and len(pages[1]) > 3

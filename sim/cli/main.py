@@ -15,6 +15,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +40,7 @@ from sim.cli.arguments import (
     percents,
     reps_arg,
 )
-from sim.cli.run_options import add_scale_options, run_command
+from sim.cli.run_options import add_scale_options, drawing_workers, run_command
 from sim.cli.workshop import add_workshop_command, run_workshop
 
 if TYPE_CHECKING:
@@ -185,15 +186,22 @@ def _run(args: argparse.Namespace, argv: list[str]) -> _Output:
     if not selection.everything and args.scenario is not None:  # check before a long run
         selection.check(scenario_groups(load(args.scenario, args.set).scenario))
     progress = None if args.quiet or not sys.stderr.isatty() else _ProgressBar()
+    from sim.report import build_report
+    from sim.report.drawing import Drawings
+
+    drawings = Drawings(selection, drawing_workers(args))  # drawn while the run finishes
     try:
-        done = run_command(args, ["minsim", *argv], progress)
+        done = run_command(
+            args, ["minsim", *argv], progress, partial(drawings.aside, figures=args.figures)
+        )
+    except BaseException:
+        drawings.close()
+        raise
     finally:
         if progress is not None:
             progress.close()
     out_dir = done.out
-    from sim.report import build_report
-
-    build_report(out_dir, selection, args.figures)
+    build_report(out_dir, selection, args.figures, drawings=drawings)
     result = _Output(err=_short_of_precision(out_dir))
     if args.quiet:
         return result
@@ -369,7 +377,7 @@ def _report(args: argparse.Namespace, argv: list[str]) -> _Output:
     from sim.report import build_report
 
     check_run_dir(args.dir)
-    path = build_report(args.dir, _selection(args))
+    path = build_report(args.dir, _selection(args), workers=drawing_workers(args))
     return _Output(out=[] if args.quiet else [f"wrote {path}"])
 
 

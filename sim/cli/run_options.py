@@ -12,7 +12,7 @@ from sim.cli.arguments import MAX_REPS, ArgumentProblem, add_workers, fraction, 
 from sim.runner.defaults import DEFAULT_MAX_REPS, FIGURE_SETS, FULL_TIMESERIES_MAX, TIMESERIES
 
 if TYPE_CHECKING:
-    from sim.runner.ensemble import RunOutcome
+    from sim.runner.ensemble import RunOutcome, TablesReady
 
 
 def add_scale_options(p: argparse.ArgumentParser) -> None:
@@ -62,7 +62,12 @@ def add_scale_options(p: argparse.ArgumentParser) -> None:
     )
 
 
-def run_command(args: argparse.Namespace, command: Sequence[str], progress: Any) -> RunOutcome:
+def run_command(
+    args: argparse.Namespace,
+    command: Sequence[str],
+    progress: Any,
+    tables_ready: TablesReady | None = None,
+) -> RunOutcome:
     """What `minsim run` does with its arguments; returns where the results are."""
     import sim.runner
     from sim.scenario.loader import load
@@ -91,6 +96,7 @@ def run_command(args: argparse.Namespace, command: Sequence[str], progress: Any)
             progress=progress,
             command=command,
             figures=args.figures,
+            tables_ready=tables_ready,
         )
     if args.scenario is None:
         raise ArgumentProblem("give a SCENARIO file (or --resume DIR)")
@@ -117,7 +123,16 @@ def run_command(args: argparse.Namespace, command: Sequence[str], progress: Any)
         command=command,
         document=loaded.document,
         figures=args.figures,
+        tables_ready=tables_ready,
     )
+
+
+def drawing_workers(args: argparse.Namespace) -> int:
+    """Processes that draw a run's figures: `--workers` (one per core without it, or with
+    `--scheduler`: the figures are drawn here)."""
+    from sim.runner.local import cpu_count
+
+    return int(args.workers) if getattr(args, "workers", None) else cpu_count()
 
 
 def _strip_partial(path: Path) -> Path:

@@ -79,8 +79,13 @@ def close(fig: Figure) -> None:
 
 
 def png_bytes(fig: Figure, dpi: int = 110) -> bytes:
-    """`fig` as PNG bytes; closes it."""
+    """`fig` as PNG bytes; closes it. The layout is computed once, at the output's dpi (saving
+    a figure with a layout engine would compute it twice)."""
     buf = io.BytesIO()
+    if fig.get_layout_engine() is not None:
+        fig.set_dpi(dpi)
+        fig.draw_without_rendering()
+        fig.set_layout_engine(None)
     fig.savefig(buf, format="png", dpi=dpi)
     plt.close(fig)
     return buf.getvalue()

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from sim._version import __version__
-from sim.plotting.common import Figure, close, png_bytes
 from sim.report import html
-from sim.report.figures import FIGURES, marks, shown
+from sim.report.drawing import Drawings, report_figures
+from sim.report.figures import FigureSpec, marks, shown
 from sim.report.first_screen import first_screen, full_table
 from sim.report.risk import risk_section
 from sim.report.selected import document_groups, select
@@ -19,8 +19,10 @@ from sim.report.tables import formatted, headline, policy_table
 from sim.results.io.atomic import write_atomic
 from sim.results.io.reader import OutputDir, read_output_dir
 from sim.results.selection import Selection
+from sim.runner.defaults import check_figures
 
 REPORT = "report.html"
+FIRST = "first_screen.png"
 _LEFT = (
     "scenario",
     "variant",
@@ -36,34 +38,58 @@ _LEFT = (
 
 
 def build_report(
-    path: str | Path, selection: Selection | None = None, figures: str = "all"
+    path: str | Path,
+    selection: Selection | None = None,
+    figures: str = "all",
+    workers: int = 1,
+    drawings: Drawings | None = None,
 ) -> Path:
     """Write DIR/figures/*.png and DIR/report.html (each atomically) from DIR's tables: every
     importing country and sector, or those of `selection`; `figures` says which figures: all,
-    summary (the shortage charts) or none."""
+    summary (the shortage charts) or none; `workers` > 1 draws them in that many processes
+    while this one builds the page (same files), or `drawings` (of `selection`, maybe started
+    aside as the run finished; closed here)."""
     selection = selection or Selection()
-    out = select(read_output_dir(path), selection)
+    check_figures(figures)
+    drawings = drawings or Drawings(selection, workers)
+    try:
+        if figures != "none":
+            drawings.start(path)
+        return _build(path, selection, figures, drawings)
+    finally:
+        drawings.close()
 
-    def embed(name: str, caption: str, fig: Figure) -> str:
-        if not shown(name, figures):
-            close(fig)
+
+def _build(path: str | Path, selection: Selection, figures: str, drawings: Drawings) -> Path:
+    out = select(read_output_dir(path), selection)
+    embedded: dict[str, FigureSpec] = {}
+
+    def embed(spec: FigureSpec) -> str:
+        """A placeholder for the figure, replaced once the page is built (and the PNG drawn)."""
+        if not shown(spec.name, figures):
             return ""
-        png = png_bytes(fig)
-        write_atomic(out.path / "figures" / name, png)
-        return html.figure(png, caption, name)
+        token = f"\x00figure:{spec.name}\x00"
+        embedded[token] = spec
+        return token
 
     if out.kind == "sensitivity":
         sections = [*sensitivity_sections(out, embed), ("Provenance", _provenance(out))]
     else:
-        first = first_screen(out, marks(out), embed) if out.kind == "run" else ""
-        figs = [embed(name, caption, fig) for name, caption, fig in FIGURES[out.kind](out)]
-        sections = _sections(out, figs)
-        if first:
-            sections.insert(0, ("Who runs short", first))
+        specs = report_figures(out)
+        rest = [s for s in specs if s.name != FIRST]
+        drawings.ahead([s.name for s in rest] + [FIRST], figures)
+        top = first_screen(out, marks(out), embed) if out.kind == "run" else ""
+        sections = _sections(out, [embed(s) for s in rest])
+        if top:
+            sections.insert(0, ("Who runs short", top))
     subtitle = _subtitle(out)
     if not selection.everything:
         subtitle += f"; buyers of {selection.describe()}"
     page = html.page(_title(out), subtitle, sections)
+    for token, spec in embedded.items():
+        png = drawings.png(spec)
+        write_atomic(out.path / "figures" / spec.name, png)
+        page = page.replace(token, html.figure(png, spec.caption, spec.name))
     return write_atomic(out.path / REPORT, page)
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -13,6 +15,7 @@ import pandas as pd
 from sim.plotting.common import Figure, figure_of, new_ax
 from sim.plotting.fan import plot_fan
 from sim.report import html
+from sim.report.figures import FigureSpec
 from sim.results.io.reader import OutputDir
 from sim.results.policies import PolicyMark
 from sim.results.risk import wilson
@@ -86,29 +89,45 @@ def main_curve(bands: pd.DataFrame, buyer: str, commodity: str, marks: list[Poli
     return figure_of(ax)
 
 
-def first_screen(out: OutputDir, marks: list[PolicyMark], figure: Any) -> str:
-    """HTML of the first screen. `figure(name, caption, fig)` embeds a figure and returns its
-    HTML (the report writes the PNG)."""
+def _ranked(out: OutputDir) -> pd.DataFrame:
     start = pd.Timestamp(out.bands["date"].min()).date() if len(out.bands) else dt.date.min
-    t = ranked_shortages(out.metrics, start)
+    return ranked_shortages(out.metrics, start)
+
+
+def first_figure(
+    out: OutputDir, marks: list[PolicyMark], ranked: pd.DataFrame | None = None
+) -> FigureSpec | None:
+    """The first screen's figure: the main curve of the most short pair (None if none is)."""
+    t = _ranked(out) if ranked is None else ranked
     if t.empty:
+        return None
+    buyer, commodity = str(t["buyer"].iloc[0]), str(t["commodity"].iloc[0])
+    return FigureSpec(
+        "first_screen.png",
+        f"{buyer} · {commodity}, the most short pair: unmet demand, % of daily "
+        "demand, 30-day centred mean; lines: policy starts (solid) and ends (dotted).",
+        partial(main_curve, out.bands, buyer, commodity, marks),
+    )
+
+
+def first_screen(
+    out: OutputDir, marks: list[PolicyMark], figure: Callable[[FigureSpec], str]
+) -> str:
+    """HTML of the first screen. `figure(spec)` embeds a figure and returns its HTML (the
+    report writes the PNG)."""
+    t = _ranked(out)
+    spec = first_figure(out, marks, t)
+    if spec is None:
         n = int(out.manifest.get("reps", 0))
         return f"<p><b>No buyer runs short</b> of any commodity in {n} replications.</p>"
     top = t.head(TOP).to_dict("records")
     items = "".join(f"<li>{sentence(r)}</li>" for r in top)
     more = len(t) - len(top)
     tail = f"<p class='note'>{more} more pairs run short; see the full table.</p>" if more else ""
-    r0 = top[0]
-    fig = figure(
-        "first_screen.png",
-        f"{r0['buyer']} · {r0['commodity']}, the most short pair: unmet demand, % of daily "
-        "demand, 30-day centred mean; lines: policy starts (solid) and ends (dotted).",
-        main_curve(out.bands, r0["buyer"], r0["commodity"], marks),
-    )
     return (
         f"<p class='note'>Who runs short of what, ranked by mean share of demand unmet; 95 % "
         f"intervals (Student t on the mean, Wilson on the probability).</p><ol>{items}</ol>"
-        f"{tail}{fig}"
+        f"{tail}{figure(spec)}"
     )
 
 

@@ -4,13 +4,14 @@ the sources of the inputs that matter most."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from functools import partial
 
 import pandas as pd
 
-from sim.plotting.common import figure_of
+from sim.plotting.common import Figure, figure_of
 from sim.plotting.sensitivity import plot_indices
 from sim.report import html
+from sim.report.figures import FigureSpec
 from sim.report.sources import sources_section
 from sim.report.tables import formatted
 from sim.results.io.reader import OutputDir
@@ -31,10 +32,14 @@ def _method_note(method: str) -> str:
     )
 
 
+def _indices(indices: pd.DataFrame, output: str) -> Figure:
+    return figure_of(plot_indices(indices, output, top=TOP))
+
+
 def sensitivity_sections(
-    out: OutputDir, figure: Callable[[str, str, Any], str]
+    out: OutputDir, figure: Callable[[FigureSpec], str]
 ) -> list[tuple[str, str]]:
-    """(heading, HTML) sections of a sensitivity report; `figure(name, caption, fig)` embeds."""
+    """(heading, HTML) sections of a sensitivity report; `figure(spec)` embeds a figure."""
     m = out.manifest
     indices = out.tables.get("sensitivity", pd.DataFrame())
     method = str(m.get("method", "morris"))
@@ -53,9 +58,11 @@ def sensitivity_sections(
         name = f"sensitivity_{str(output).replace(':', '_').replace('/', '_')}.png"
         body.append(
             figure(
-                name,
-                f"{output}: the {min(TOP, len(t))} most influential inputs.",
-                figure_of(plot_indices(indices, str(output), top=TOP)),
+                FigureSpec(
+                    name,
+                    f"{output}: the {min(TOP, len(t))} most influential inputs.",
+                    partial(_indices, indices, str(output)),
+                )
             )
         )
         body.append(

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from sim.plotting.shortage import save_shortage_bands_figure
 from sim.results.digest import Digest, Layout
 from sim.results.io import contract
@@ -36,6 +38,9 @@ from sim.scenario.risk import RiskSpec
 from sim.scenario.schema import Scenario
 
 CHECKPOINT_S = 30.0  # seconds between checkpoints (and on interrupt or failure)
+#: Called with a finishing run's directory once its data files are written (risk.csv and the
+#: figures not yet) and the manifest it will have: a report can start drawing from them.
+TablesReady = Callable[[Path, dict[str, Any]], None]
 
 
 @dataclass(frozen=True)
@@ -107,12 +112,14 @@ def run_to_dir(
     command: Sequence[str] = (),
     document: dict[str, Any] | None = None,
     figures: str = "all",
+    tables_ready: TablesReady | None = None,
 ) -> RunOutcome:
     """Run replications `first` … `first + reps - 1` (or, with `reps=None` and `precision`,
     until converged; see `sim.runner.precision`) and write the output directory `out`.
     `workers` local processes (`None`: one per core) or a Dask `scheduler`; `document` (the
     resolved scenario) is saved as scenario.resolved.yaml; `figures="none"` leaves out
-    figures/shortage.png (see `sim.runner.defaults.FIGURE_SETS`)."""
+    figures/shortage.png (see `sim.runner.defaults.FIGURE_SETS`); `tables_ready` is called
+    with the finishing directory before figures are drawn (see `TablesReady`)."""
     check_figures(figures)
     plan = new_plan(
         scenario,
@@ -134,7 +141,7 @@ def run_to_dir(
     except BaseException:
         backend.close()
         raise
-    return _go(scenario, store, backend, progress, figures)
+    return _go(scenario, store, backend, progress, figures, tables_ready)
 
 
 def new_plan(
@@ -183,6 +190,7 @@ def resume(
     progress: Progress | None = None,
     command: Sequence[str] = (),
     figures: str = "all",
+    tables_ready: TablesReady | None = None,
 ) -> RunOutcome:
     """Continue the interrupted run of `out` (its `DIR.partial/`) with the same scenario."""
     check_figures(figures)
@@ -199,11 +207,16 @@ def resume(
     except BaseException:
         backend.close()
         raise
-    return _go(scenario, store, backend, progress, figures)
+    return _go(scenario, store, backend, progress, figures, tables_ready)
 
 
 def _go(
-    scenario: Scenario, store: RunStore, backend: Any, progress: Progress | None, figures: str
+    scenario: Scenario,
+    store: RunStore,
+    backend: Any,
+    progress: Progress | None,
+    figures: str,
+    tables_ready: TablesReady | None = None,
 ) -> RunOutcome:
     plan = store.plan
     auto = plan["reps"] == "auto"
@@ -243,8 +256,16 @@ def _go(
         raise
     backend.close()
     drawn = figures != "none"
-    figure = save_shortage_bands_figure if drawn else None
-    store.finish(_manifest(store, drawn), figure, _risk_of(scenario))
+    manifest = _manifest(store, drawn)
+
+    def figure(bands: pd.DataFrame, title: str, path: Path) -> None:
+        if tables_ready is not None:
+            tables_ready(path.parents[1], manifest)  # path: DIR/figures/shortage.png
+        if drawn:
+            save_shortage_bands_figure(bands, title, path)
+
+    ready = drawn or tables_ready is not None
+    store.finish(manifest, figure if ready else None, _risk_of(scenario))
     return RunOutcome(store.out, store.folded, int(plan["seed"]))
 
 

@@ -55,6 +55,18 @@ def _alive(pid: int) -> bool:
         return True
 
 
+def process_pool(workers: int, preload: list[str]) -> ProcessPoolExecutor:
+    """A pool of `workers` processes (forkserver with `preload` imported where available, else
+    spawn) that ignore Ctrl-C and end once this process is gone."""
+    method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+    ctx = mp.get_context(method)
+    if method == "forkserver":
+        ctx.set_forkserver_preload(preload)
+    return ProcessPoolExecutor(
+        workers, mp_context=ctx, initializer=_start_worker, initargs=(os.getpid(),)
+    )
+
+
 class LocalBackend:
     """`workers` = 1 runs tasks here, one after the other; more use a process pool (forkserver
     where available, so no process is forked from a threaded parent)."""
@@ -95,13 +107,7 @@ class LocalBackend:
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-            ctx = mp.get_context(method)
-            if method == "forkserver":
-                ctx.set_forkserver_preload(PRELOAD)
-            self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=ctx, initializer=_start_worker, initargs=(os.getpid(),)
-            )
+            self._pool = process_pool(self.workers, PRELOAD)
         return self._pool
 
     def close(self, abort: bool = False) -> None:

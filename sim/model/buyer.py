@@ -18,7 +18,7 @@ from sim.engine.recorder import Rows, Trace
 from sim.model.node import Node
 from sim.model.ordering import OrderingRule
 from sim.model.orders import Load
-from sim.model.stock import Stock
+from sim.model.stock import Stock, blend
 
 if TYPE_CHECKING:
     from sim.model.network import Network
@@ -136,9 +136,13 @@ class Buyer(Node):
         """A load arrives: demand accounted up to now, then stock up and on-order down."""
         c, q = load.commodity, load.quantity
         point = self.points[c]
-        point.advance(float(self.env.now))
+        point.advance(self.env._now)
         stock = point.stock
-        stock.receive(q, load.origin)  # as `book_receipt`, inline
+        origin = load.origin  # as `stock.receive` and `book_receipt`, inline
+        if origin is not stock.origin and origin != stock.origin:
+            stock.origin = blend(stock.origin, stock.level, origin, q)
+        stock.level += q
+        stock.received += q
         self.on_order[c] -= q
         received = self.received
         received[c] = received.get(c, 0.0) + q

@@ -136,39 +136,29 @@ class Lane:
         """Put `shipment` on the lane now: it departs when the lane is free, in loads, each
         landing after a transit time of its own."""
         env = ctx.env
-        start, span, n = self.schedule(shipment, env.now)
-        self.shipped += shipment.quantity
+        start, span, n = self.schedule(shipment, env._now)
+        quantity = shipment.quantity
+        self.shipped += quantity
         if n == 1:
             shipment.arrival = start + self.transit_time()
-            self._carry(Load(env, shipment, shipment.quantity, shipment.arrival, self._on_landing))
-            self.departures.add((start, shipment.quantity))
+            self._carry(Load(env, shipment, quantity, shipment.arrival, self._on_landing))
+            self.departures.add((start, quantity))
             self.commodities.append(shipment.commodity)
             return
-        quantity = shipment.quantity
-        end = self.end
-        times: list[float] = []  # departures, up to the first at or after the end of the run
-        for i in range(n):
-            t = start + i * span / n
-            times.append(t)
-            if t >= end:
-                break
+        times = departure_times(start, span, n, self.end)
         k = len(times)
-        transits = self.transit_times(k)
         q = quantity / n
-        landing, carry = self._on_landing, self.in_transit.add
-        departures = self.departures.values
-        last = k - 1
-        latest = shipment.arrival
-        for i in range(k):
-            t = times[i]
-            # the loads booked to leave after the run leave as one: on the lane at the end
-            load_q = quantity * (n - i) / n if i == last and t >= end else q
-            arrival = t + transits[i]
-            if arrival > latest:
-                latest = arrival
-            carry(Load(env, shipment, load_q, arrival, landing))
-            departures += (t, load_q)
-        shipment.arrival = latest
+        sizes = [q] * k
+        if times[-1] >= self.end:  # the loads booked to leave after the run leave as one
+            sizes[-1] = quantity * (n - k + 1) / n
+        transits = self.transit_times(k)
+        arrivals = [t + d for t, d in zip(times, transits, strict=True)]
+        shipment.arrival = max(shipment.arrival, *arrivals)
+        landing = self._on_landing
+        self.in_transit.update(
+            [Load(env, shipment, x, a, landing) for x, a in zip(sizes, arrivals, strict=True)]
+        )
+        self.departures.values += [v for row in zip(times, sizes, strict=True) for v in row]
         self.commodities += [shipment.commodity] * k
 
     def _carry(self, load: Load) -> None:
@@ -192,6 +182,20 @@ class Lane:
     def mean_transit(self) -> float:
         """The mean transit time, days."""
         return mean_of(self.transit)
+
+
+def departure_times(start: float, span: float, n: int, end: float) -> list[float]:
+    """Departures of `n` loads spread over `span` days from `start`, up to the first at or
+    after `end` (the end of the run)."""
+    if start + (n - 1) * span / n < end:
+        return [start + i * span / n for i in range(n)]
+    times: list[float] = []
+    for i in range(n):
+        t = start + i * span / n
+        times.append(t)
+        if t >= end:
+            break
+    return times
 
 
 class LaneTable:

@@ -11,6 +11,7 @@ from sim.model.sourcing import Sourcing
 from sim.model.stock import Stock
 
 if TYPE_CHECKING:
+    from sim.model.lanes import Lane
     from sim.model.network import Network
 
 EPS = 1e-9
@@ -36,6 +37,7 @@ class Node:
         self.withdrawn: dict[str, float] = {}
         self.received: dict[str, float] = {}
         self.sourcing: dict[str, Sourcing] = {}
+        self.lanes_to: dict[Node, Lane] = {}  # the network's lanes from here, by destination
 
     def __repr__(self) -> str:
         return f"<{self.kind} {self.id}>"

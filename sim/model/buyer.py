@@ -132,6 +132,11 @@ class Buyer(Node):
         self.points: dict[str, DemandPoint] = {}
         self.cover_days: dict[str, float] = {}
 
+    def use_per_day(self, commodity: str, now: float) -> float:
+        """The demand rate of `commodity`, t/day (0 if the buyer has no demand for it)."""
+        point = self.points.get(commodity)
+        return point.rate if point is not None else 0.0
+
     def receive(self, load: Load) -> None:
         """A load arrives: demand accounted up to now, then stock up and on-order down."""
         c, q = load.commodity, load.quantity

@@ -13,7 +13,6 @@ import numpy as np
 from sim.engine.context import Context
 from sim.engine.recorder import Rows
 from sim.model.orders import Load, Shipment
-from sim.model.pipeline import use_per_day
 from sim.scenario.distributions import Fixed, Number, mean_of
 from sim.scenario.schema import Lane as LaneSpec
 
@@ -108,29 +107,38 @@ class Lane:
         lane at `now`; books the lane's capacity and call-off schedule."""
         q = shipment.quantity
         start, span, n = now, 0.0, 1
-        if self.capacity_per_day:
-            start = max(now, self.next_free)
-            span = q / self.capacity_per_day
+        cap = self.capacity_per_day
+        if cap:
+            if self.next_free > now:
+                start = self.next_free
+            span = q / cap
             self.next_free = start + span
             n = math.ceil(span - LOAD_EPS_DAYS)
         rule = self.destination.ordering
         days = rule.delivery_days
         if not shipment.paced or days <= LOAD_EPS_DAYS:
-            return start, span, max(n, 1)
+            return start, span, n if n > 1 else 1
         # the use when the shipment starts (a full lane may book it after the end of the run)
-        use = use_per_day(self.destination, shipment.commodity, min(start, self.end))
+        c = shipment.commodity
+        use = self.destination.use_per_day(c, start if start <= self.end else self.end)
         calls = 0.0  # days of the call-off schedule the shipment takes
         if use <= MIN_USE_PER_DAY:
             use = 0.0
-        if use > 0.0 and math.isfinite(rule.max_lot_days):
-            c = shipment.commodity
-            start = max(start, self.calls_free.get(c, 0.0))
+        elif use > 0.0 and math.isfinite(rule.max_lot_days):
+            free = self.calls_free.get(c, 0.0)
+            if free > start:
+                start = free
             calls = q * days / (rule.max_lot_days * use)
             self.calls_free[c] = start + calls
-        loads = math.ceil(max(days, calls) - LOAD_EPS_DAYS)
+        longest = calls if calls > days else days
+        loads = math.ceil(longest - LOAD_EPS_DAYS)
         if use > 0.0:  # no load smaller than a day of use
-            loads = min(loads, max(1, math.ceil(q / use - LOAD_EPS_DAYS)))
-        return start, max(span, days, calls), max(n, loads, 1)
+            least = math.ceil(q / use - LOAD_EPS_DAYS)
+            if least < loads:
+                loads = least if least > 1 else 1
+        if n > loads:
+            loads = n
+        return start, span if span > longest else longest, loads if loads > 1 else 1
 
     def dispatch(self, ctx: Context, shipment: Shipment) -> None:
         """Put `shipment` on the lane now: it departs when the lane is free, in loads, each

@@ -58,6 +58,10 @@ class Node:
         """Tonnes of `commodity` per day the node can make at `now` (0 if it makes none)."""
         return 0.0
 
+    def use_per_day(self, commodity: str, now: float) -> float:
+        """Tonnes of `commodity` the node uses per day at `now` (0 if it uses none)."""
+        return 0.0
+
     def can_ship(self) -> bool:
         """False while the node cannot ship at all (e.g. during an outage)."""
         return True
@@ -134,7 +138,8 @@ class Node:
     def receive(self, load: Load) -> None:
         """A shipment (or one load of one) arrives: stock up, on-order down."""
         c, q = load.commodity, load.quantity  # as `book_receipt`, inline
-        self.stock(c).receive(q, load.origin)
+        stock = self.stocks.get(c) or self.stock(c)
+        stock.receive(q, load.origin)
         self.on_order[c] -= q
         received = self.received
         received[c] = received.get(c, 0.0) + q

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from sim.model.network import Network
 
 TRACE_FIELDS = ("time", "cum_demand", "cum_shortage", "level")
+NOISE_BLOCK = 64
 
 
 class DemandPoint:
@@ -48,6 +49,7 @@ class DemandPoint:
         self.noise_period = noise_period
         self.rng = rng
         self.noise = 1.0
+        self._normals: list[float] = []  # the next standard normals of `rng`, last first
         # demand noise redrawn at the buyer's reviews (no process of its own) when the two
         # periods coincide: the same draws at the same instants, one event fewer per period
         self.noise_with_review = False
@@ -108,7 +110,11 @@ class DemandPoint:
         self.rate = max(0.0, self.base_rate * growth * self.noise * self.modifier)
 
     def draw_noise(self) -> None:
-        self.noise = max(0.0, 1.0 + self.noise_cv * float(self.rng.standard_normal()))
+        """Redraw the demand noise (standard normals drawn `NOISE_BLOCK` at a time: the same
+        values, in the same order, as one by one)."""
+        if not self._normals:
+            self._normals = self.rng.standard_normal(NOISE_BLOCK)[::-1].tolist()
+        self.noise = max(0.0, 1.0 + self.noise_cv * self._normals.pop())
 
     def noise_process(self) -> Generator[Any, Any, None]:
         env = self.buyer.network.ctx.env

@@ -106,16 +106,19 @@ class Node:
                 continue
             if qty > level:
                 qty = level
+            buyer = order.buyer
             if gated:
-                allowed = net.allowance(self, order.buyer, commodity)
+                allowed = net.allowance(self, buyer, commodity)
                 if allowed <= EPS:
-                    if order.buyer not in refused:
-                        refused.append(order.buyer)
+                    if buyer not in refused:
+                        refused.append(buyer)
                     continue
-                qty = min(qty, allowed)
-            stock.ship(qty)
+                if allowed < qty:
+                    qty = allowed
+            stock.level -= qty  # stock.ship(qty), inline
+            stock.shipped += qty
             order.remaining = remaining - qty
-            net.ship(Shipment(self, order.buyer, commodity, qty, stock.origin, now))
+            net.ship(Shipment(self, buyer, commodity, qty, stock.origin, now))
             if order.remaining <= EPS:
                 queue.remove(order)
         for buyer in refused:  # after the loop: a refusal voids orders in this queue

@@ -111,7 +111,7 @@ def _dispatch(network: Network) -> list[str]:
     bad: list[str] = []
     out: dict[tuple[str, str], float] = {}
     for (o, _), lane in network.lanes.items():
-        for (_, q), c in zip(lane.departures, lane.commodities, strict=True):
+        for q, c in zip(lane.departures.values[1::2], lane.commodities, strict=True):
             out[(o, c)] = out.get((o, c), 0.0) + q
     for sh in network.custody.held:
         key = (sh.supplier.id, sh.commodity)

@@ -18,12 +18,13 @@ from sim.engine.recorder import Rows, Trace
 from sim.model.node import Node
 from sim.model.ordering import OrderingRule
 from sim.model.orders import Load
-from sim.model.stock import Stock
+from sim.model.stock import Stock, blend
 
 if TYPE_CHECKING:
     from sim.model.network import Network
 
 TRACE_FIELDS = ("time", "cum_demand", "cum_shortage", "level")
+NOISE_BLOCK = 64
 
 
 class DemandPoint:
@@ -48,6 +49,7 @@ class DemandPoint:
         self.noise_period = noise_period
         self.rng = rng
         self.noise = 1.0
+        self._normals: list[float] = []  # the next standard normals of `rng`, last first
         # demand noise redrawn at the buyer's reviews (no process of its own) when the two
         # periods coincide: the same draws at the same instants, one event fewer per period
         self.noise_with_review = False
@@ -119,7 +121,11 @@ class DemandPoint:
         self.rate = max(0.0, self.base_rate * growth * self.noise * self.modifier)
 
     def draw_noise(self) -> None:
-        self.noise = max(0.0, 1.0 + self.noise_cv * float(self.rng.standard_normal()))
+        """Redraw the demand noise (standard normals drawn `NOISE_BLOCK` at a time: the same
+        values, in the same order, as one by one)."""
+        if not self._normals:
+            self._normals = self.rng.standard_normal(NOISE_BLOCK)[::-1].tolist()
+        self.noise = max(0.0, 1.0 + self.noise_cv * self._normals.pop())
 
     def noise_process(self) -> Generator[Any, Any, None]:
         env = self.buyer.network.ctx.env
@@ -143,13 +149,22 @@ class Buyer(Node):
         self.points: dict[str, DemandPoint] = {}
         self.cover_days: dict[str, float] = {}
 
+    def use_per_day(self, commodity: str, now: float) -> float:
+        """The demand rate of `commodity`, t/day (0 if the buyer has no demand for it)."""
+        point = self.points.get(commodity)
+        return point.rate if point is not None else 0.0
+
     def receive(self, load: Load) -> None:
         """A load arrives: demand accounted up to now, then stock up and on-order down."""
         c, q = load.commodity, load.quantity
         point = self.points[c]
-        point.advance(float(self.env.now))
+        point.advance(self.env._now)
         stock = point.stock
-        stock.receive(q, load.origin)  # as `book_receipt`, inline
+        origin = load.origin  # as `stock.receive` and `book_receipt`, inline
+        if origin is not stock.origin and origin != stock.origin:
+            stock.origin = blend(stock.origin, stock.level, origin, q)
+        stock.level += q
+        stock.received += q
         self.on_order[c] -= q
         received = self.received
         received[c] = received.get(c, 0.0) + q

@@ -89,6 +89,10 @@ class Facility(Node):
         per = self.outputs.get(commodity, 0.0)
         return self.activity_per_day * self.capacity_factor(now) * per if per else 0.0
 
+    def use_per_day(self, commodity: str, now: float) -> float:
+        """Tonnes of input `commodity` used per day at `now`, at the available capacity."""
+        return self.activity_per_day * self.capacity_factor(now) * self.inputs.get(commodity, 0.0)
+
     def can_ship(self) -> bool:
         """Whether an outage leaves the facility able to ship."""
         return self.outage_factor > 0.0
@@ -138,13 +142,13 @@ class Facility(Node):
 
     def _start(self, days: float) -> None:
         now = self.network.ctx.now
-        capacity = self.activity_per_day * self.capacity_factor(now) * days
+        factor = self.capacity_factor(now)
+        capacity = self.activity_per_day * factor * days
         activity = capacity
         for commodity, per in self.inputs.items():
             if per > 0:
                 activity = min(activity, self.stock(commodity).level / per)
         need = 0.0
-        factor = self.capacity_factor(now)
         for commodity in self.capacity:
             target = self.output_cover_days * factor * self.capacity[commodity] / 365.0
             gap = target + self.backlog_qty(commodity) - self.stock(commodity).level

@@ -13,7 +13,6 @@ import numpy as np
 from sim.engine.context import Context
 from sim.engine.recorder import Rows
 from sim.model.orders import Load, Shipment
-from sim.model.pipeline import use_per_day
 from sim.scenario.distributions import Fixed, Number, mean_of
 from sim.scenario.schema import Lane as LaneSpec
 
@@ -108,67 +107,66 @@ class Lane:
         lane at `now`; books the lane's capacity and call-off schedule."""
         q = shipment.quantity
         start, span, n = now, 0.0, 1
-        if self.capacity_per_day:
-            start = max(now, self.next_free)
-            span = q / self.capacity_per_day
+        cap = self.capacity_per_day
+        if cap:
+            if self.next_free > now:
+                start = self.next_free
+            span = q / cap
             self.next_free = start + span
             n = math.ceil(span - LOAD_EPS_DAYS)
         rule = self.destination.ordering
         days = rule.delivery_days
         if not shipment.paced or days <= LOAD_EPS_DAYS:
-            return start, span, max(n, 1)
+            return start, span, n if n > 1 else 1
         # the use when the shipment starts (a full lane may book it after the end of the run)
-        use = use_per_day(self.destination, shipment.commodity, min(start, self.end))
+        c = shipment.commodity
+        use = self.destination.use_per_day(c, start if start <= self.end else self.end)
         calls = 0.0  # days of the call-off schedule the shipment takes
         if use <= MIN_USE_PER_DAY:
             use = 0.0
-        if use > 0.0 and math.isfinite(rule.max_lot_days):
-            c = shipment.commodity
-            start = max(start, self.calls_free.get(c, 0.0))
+        elif use > 0.0 and math.isfinite(rule.max_lot_days):
+            free = self.calls_free.get(c, 0.0)
+            if free > start:
+                start = free
             calls = q * days / (rule.max_lot_days * use)
             self.calls_free[c] = start + calls
-        loads = math.ceil(max(days, calls) - LOAD_EPS_DAYS)
+        longest = calls if calls > days else days
+        loads = math.ceil(longest - LOAD_EPS_DAYS)
         if use > 0.0:  # no load smaller than a day of use
-            loads = min(loads, max(1, math.ceil(q / use - LOAD_EPS_DAYS)))
-        return start, max(span, days, calls), max(n, loads, 1)
+            least = math.ceil(q / use - LOAD_EPS_DAYS)
+            if least < loads:
+                loads = least if least > 1 else 1
+        if n > loads:
+            loads = n
+        return start, span if span > longest else longest, loads if loads > 1 else 1
 
     def dispatch(self, ctx: Context, shipment: Shipment) -> None:
         """Put `shipment` on the lane now: it departs when the lane is free, in loads, each
         landing after a transit time of its own."""
         env = ctx.env
-        start, span, n = self.schedule(shipment, env.now)
-        self.shipped += shipment.quantity
+        start, span, n = self.schedule(shipment, env._now)
+        quantity = shipment.quantity
+        self.shipped += quantity
         if n == 1:
             shipment.arrival = start + self.transit_time()
-            self._carry(Load(env, shipment, shipment.quantity, shipment.arrival, self._on_landing))
-            self.departures.add((start, shipment.quantity))
+            self._carry(Load(env, shipment, quantity, shipment.arrival, self._on_landing))
+            self.departures.add((start, quantity))
             self.commodities.append(shipment.commodity)
             return
-        quantity = shipment.quantity
-        end = self.end
-        times: list[float] = []  # departures, up to the first at or after the end of the run
-        for i in range(n):
-            t = start + i * span / n
-            times.append(t)
-            if t >= end:
-                break
+        times = departure_times(start, span, n, self.end)
         k = len(times)
-        transits = self.transit_times(k)
         q = quantity / n
-        landing, carry = self._on_landing, self.in_transit.add
-        departures = self.departures.values
-        last = k - 1
-        latest = shipment.arrival
-        for i in range(k):
-            t = times[i]
-            # the loads booked to leave after the run leave as one: on the lane at the end
-            load_q = quantity * (n - i) / n if i == last and t >= end else q
-            arrival = t + transits[i]
-            if arrival > latest:
-                latest = arrival
-            carry(Load(env, shipment, load_q, arrival, landing))
-            departures += (t, load_q)
-        shipment.arrival = latest
+        sizes = [q] * k
+        if times[-1] >= self.end:  # the loads booked to leave after the run leave as one
+            sizes[-1] = quantity * (n - k + 1) / n
+        transits = self.transit_times(k)
+        arrivals = [t + d for t, d in zip(times, transits, strict=True)]
+        shipment.arrival = max(shipment.arrival, *arrivals)
+        landing = self._on_landing
+        self.in_transit.update(
+            [Load(env, shipment, x, a, landing) for x, a in zip(sizes, arrivals, strict=True)]
+        )
+        self.departures.values += [v for row in zip(times, sizes, strict=True) for v in row]
         self.commodities += [shipment.commodity] * k
 
     def _carry(self, load: Load) -> None:
@@ -192,6 +190,20 @@ class Lane:
     def mean_transit(self) -> float:
         """The mean transit time, days."""
         return mean_of(self.transit)
+
+
+def departure_times(start: float, span: float, n: int, end: float) -> list[float]:
+    """Departures of `n` loads spread over `span` days from `start`, up to the first at or
+    after `end` (the end of the run)."""
+    if start + (n - 1) * span / n < end:
+        return [start + i * span / n for i in range(n)]
+    times: list[float] = []
+    for i in range(n):
+        t = start + i * span / n
+        times.append(t)
+        if t >= end:
+            break
+    return times
 
 
 class LaneTable:

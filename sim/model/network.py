@@ -97,7 +97,10 @@ class Network:
                     and policy.intercept(shipment)
                 ):
                     return
-        self.lane(shipment.supplier, shipment.buyer).dispatch(self.ctx, shipment)
+        lane = s.supplier.lanes_to.get(s.buyer)
+        if lane is None:
+            lane = s.supplier.lanes_to[s.buyer] = self.lane(s.supplier, s.buyer)
+        lane.dispatch(self.ctx, s)
 
     def deliver(self, supplier: Node, buyer: Node, commodity: str, qty: float) -> Shipment:
         """An unsolicited shipment (stockpile release, emergency supply): it leaves the

@@ -11,6 +11,7 @@ from sim.model.sourcing import Sourcing
 from sim.model.stock import Stock
 
 if TYPE_CHECKING:
+    from sim.model.lanes import Lane
     from sim.model.network import Network
 
 EPS = 1e-9
@@ -36,6 +37,7 @@ class Node:
         self.withdrawn: dict[str, float] = {}
         self.received: dict[str, float] = {}
         self.sourcing: dict[str, Sourcing] = {}
+        self.lanes_to: dict[Node, Lane] = {}  # the network's lanes from here, by destination
 
     def __repr__(self) -> str:
         return f"<{self.kind} {self.id}>"
@@ -54,6 +56,10 @@ class Node:
 
     def capacity_rate(self, commodity: str, now: float) -> float:
         """Tonnes of `commodity` per day the node can make at `now` (0 if it makes none)."""
+        return 0.0
+
+    def use_per_day(self, commodity: str, now: float) -> float:
+        """Tonnes of `commodity` the node uses per day at `now` (0 if it uses none)."""
         return 0.0
 
     def can_ship(self) -> bool:
@@ -100,16 +106,19 @@ class Node:
                 continue
             if qty > level:
                 qty = level
+            buyer = order.buyer
             if gated:
-                allowed = net.allowance(self, order.buyer, commodity)
+                allowed = net.allowance(self, buyer, commodity)
                 if allowed <= EPS:
-                    if order.buyer not in refused:
-                        refused.append(order.buyer)
+                    if buyer not in refused:
+                        refused.append(buyer)
                     continue
-                qty = min(qty, allowed)
-            stock.ship(qty)
+                if allowed < qty:
+                    qty = allowed
+            stock.level -= qty  # stock.ship(qty), inline
+            stock.shipped += qty
             order.remaining = remaining - qty
-            net.ship(Shipment(self, order.buyer, commodity, qty, stock.origin, now))
+            net.ship(Shipment(self, buyer, commodity, qty, stock.origin, now))
             if order.remaining <= EPS:
                 queue.remove(order)
         for buyer in refused:  # after the loop: a refusal voids orders in this queue
@@ -132,7 +141,8 @@ class Node:
     def receive(self, load: Load) -> None:
         """A shipment (or one load of one) arrives: stock up, on-order down."""
         c, q = load.commodity, load.quantity  # as `book_receipt`, inline
-        self.stock(c).receive(q, load.origin)
+        stock = self.stocks.get(c) or self.stock(c)
+        stock.receive(q, load.origin)
         self.on_order[c] -= q
         received = self.received
         received[c] = received.get(c, 0.0) + q

@@ -11,23 +11,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from sim.model.buyer import Buyer
-from sim.model.facility import Facility
 from sim.model.orders import Shipment
 
 if TYPE_CHECKING:
     from sim.model.network import Network
-    from sim.model.node import Node
-
-
-def use_per_day(node: Node, commodity: str, now: float = 0.0) -> float:
-    """What `node` uses of `commodity` per day at `now` (a facility at its available capacity)."""
-    if isinstance(node, Buyer):
-        point = node.points.get(commodity)
-        return point.rate if point is not None else 0.0
-    if isinstance(node, Facility):
-        return node.activity_per_day * node.capacity_factor(now) * node.inputs.get(commodity, 0.0)
-    return 0.0
 
 
 def seed_pipelines(network: Network) -> None:
@@ -36,7 +23,7 @@ def seed_pipelines(network: Network) -> None:
     for node in network.nodes.values():
         review = node.ordering.review_days
         for commodity, sourcing in node.sourcing.items():
-            use = use_per_day(node, commodity)
+            use = node.use_per_day(commodity, 0.0)
             if use <= 0:
                 continue
             for supplier, share in sourcing.weights(0.0).items():

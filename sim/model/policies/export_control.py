@@ -71,6 +71,7 @@ class ExportControl(PolicyRuntime):
         self.threshold = None if ext is None else ext.threshold
         self.third_country_only = ext is not None and ext.only
         self.quota = QuotaBook(self, spec.quota) if spec.quota is not None else None
+        self._acts: dict[tuple[Node, Node, str], bool] = {}  # `acts_on`, by triple
         self.office = (
             LicenceOffice(self, spec.license or License()) if spec.mode == "license" else None
         )
@@ -80,7 +81,14 @@ class ExportControl(PolicyRuntime):
 
     def acts_on(self, supplier: Node, buyer: Node, commodity: str) -> bool:
         """Whether some origin mix makes shipments of `commodity` from `supplier` to `buyer`
-        covered."""
+        covered (worked out once per triple: it depends on the nodes and the spec alone)."""
+        key = (supplier, buyer, commodity)
+        acts = self._acts.get(key)
+        if acts is None:
+            acts = self._acts[key] = self._acts_on(supplier, buyer, commodity)
+        return acts
+
+    def _acts_on(self, supplier: Node, buyer: Node, commodity: str) -> bool:
         if commodity not in self.covered or supplier.country == buyer.country:
             return False
         if not to_destination(self.spec, buyer):
